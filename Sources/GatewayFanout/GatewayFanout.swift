@@ -1,0 +1,1 @@
+// GatewayFanout: see README.md (Architecture) for what this module owns.

@@ -1,0 +1,1 @@
+// GatewayNet: see README.md (Architecture) for what this module owns.

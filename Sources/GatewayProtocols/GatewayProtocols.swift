@@ -1,0 +1,1 @@
+// GatewayProtocols: see README.md (Architecture) for what this module owns.

@@ -1,0 +1,1 @@
+// LeaderboardEngine: see README.md (Architecture) for what this module owns.

@@ -1,0 +1,1 @@
+// LeaderboardStorage: see README.md (Architecture) for what this module owns.

@@ -1,0 +1,1 @@
+// Shared test helpers: seeded random numbers, manual clocks, reference models.
