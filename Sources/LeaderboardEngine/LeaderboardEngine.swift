@@ -1,1 +1,0 @@
-// LeaderboardEngine: see README.md (Architecture) for what this module owns.

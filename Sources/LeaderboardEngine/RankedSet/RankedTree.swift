@@ -1,0 +1,206 @@
+// A counted B+tree over (normalized score, seq) keys with player payloads: the order-statistic
+// index behind every ranked set. Leaves hold (score, player) only; a tie on score is resolved by
+// the seq stored in the shared MemberTable, which must hold the current key of every entry.
+// Owned by the engine thread.
+
+/// Order-statistic B+tree. Ranks are 1-based (rank 1 = best); offsets are 0-based.
+/// Every operation is O(log n). Inner nodes carry subtree sizes, so rank = prefix sums on the
+/// root-to-leaf path.
+///
+/// Contract with `members`: whenever an entry for player p is in the tree, `members` holds p's
+/// key. Update order is therefore: remove with the old key, update `members`, insert the new key.
+public final class RankedTree {
+    var leaves = LeafPool()
+    var inners = InnerPool()
+    var root: UInt32
+    /// Number of inner levels above the leaves (0: the root is a leaf).
+    var height = 0
+    /// Entries in the tree.
+    public internal(set) var count = 0
+    var firstLeaf: UInt32
+    /// Largest seq ever inserted: a key with a larger seq sorts after every equal score, so the
+    /// common insert needs no seq lookups for ties.
+    var maxSeq: UInt64 = 0
+    unowned(unsafe) let members: MemberTable
+    /// Root-to-leaf path of the last descent: inner node ids and child slots per level.
+    let pathNode: UnsafeMutablePointer<UInt32>
+    let pathSlot: UnsafeMutablePointer<Int>
+    /// Scratch for splitting a full inner node (capacity + 1 children).
+    let scratchChildren: UnsafeMutablePointer<UInt32>
+    let scratchSizes: UnsafeMutablePointer<UInt32>
+    let scratchSeps: UnsafeMutablePointer<SetKey>
+
+    static let maxHeight = 16
+    static let leafMinimum = LeafPool.capacity / 4
+    static let leafMergeLimit = LeafPool.capacity * 3 / 4
+    static let innerMinimum = InnerPool.capacity / 4
+    static let innerMergeLimit = InnerPool.capacity * 3 / 4
+
+    /// `members` must outlive the tree (it is the set's or the window's table).
+    public init(members: MemberTable) {
+        self.members = members
+        pathNode = .allocate(capacity: Self.maxHeight)
+        pathSlot = .allocate(capacity: Self.maxHeight)
+        scratchChildren = .allocate(capacity: InnerPool.capacity + 1)
+        scratchSizes = .allocate(capacity: InnerPool.capacity + 1)
+        scratchSeps = .allocate(capacity: InnerPool.capacity + 1)
+        root = leaves.allocate()
+        firstLeaf = root
+    }
+
+    deinit {
+        leaves.deallocateAll()
+        inners.deallocateAll()
+        pathNode.deallocate()
+        pathSlot.deallocate()
+        scratchChildren.deallocate()
+        scratchSizes.deallocate()
+        scratchSeps.deallocate()
+    }
+
+    /// Bytes held by the nodes (not counting `members`).
+    public var memoryBytes: Int { leaves.memoryBytes + inners.memoryBytes }
+
+    /// Removes every entry and releases node memory.
+    public func removeAll() {
+        leaves.deallocateAll()
+        inners.deallocateAll()
+        root = leaves.allocate()
+        firstLeaf = root
+        height = 0
+        count = 0
+    }
+
+    // MARK: Search primitives
+
+    /// Child slot of an inner node whose subtree may hold `key`: the last slot i with
+    /// separator(i) ≤ key (slot 0 when none).
+    @inline(__always)
+    func childSlot(_ node: UInt32, _ key: SetKey) -> Int {
+        let n = inners.count(node)
+        let ss = inners.sepScores(node), sq = inners.sepSeqs(node)
+        var lo = 1, hi = n
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if ss[mid] < key.score || (ss[mid] == key.score && sq[mid] <= key.seq) {
+                lo = mid &+ 1
+            } else {
+                hi = mid
+            }
+        }
+        return lo &- 1
+    }
+
+    /// Offset in `leaf` of the first entry not less than `key`.
+    @inline(__always)
+    func leafLowerBound(_ leaf: UInt32, _ key: SetKey) -> Int {
+        let n = leaves.count(leaf)
+        let s = leaves.scores(leaf)
+        var lo = 0, hi = n
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if s[mid] < key.score { lo = mid &+ 1 } else { hi = mid }
+        }
+        if lo == n || s[lo] != key.score { return lo }
+        // A run of equal scores: find its end, then order by seq within it.
+        var end = n
+        var l = lo
+        while l < end {
+            let mid = (l &+ end) >> 1
+            if s[mid] <= key.score { l = mid &+ 1 } else { end = mid }
+        }
+        if key.seq > maxSeq { return end }
+        let p = leaves.players(leaf)
+        l = lo
+        var h = end
+        while l < h {
+            let mid = (l &+ h) >> 1
+            if members.seq(ofPresent: p[mid]) < key.seq { l = mid &+ 1 } else { h = mid }
+        }
+        return l
+    }
+
+    /// Key of the entry at `offset` in `leaf`.
+    @inline(__always)
+    func leafKey(_ leaf: UInt32, _ offset: Int) -> SetKey {
+        SetKey(score: leaves.scores(leaf)[offset], seq: members.seq(ofPresent: leaves.players(leaf)[offset]))
+    }
+
+    // MARK: Insert and remove
+
+    /// Inserts `player` at `key`; the key must not be present. Returns the new 1-based rank.
+    @discardableResult
+    public func insert(_ key: SetKey, player: UInt32) -> Int {
+        var node = root
+        var rank = 0
+        for level in 0..<height {
+            let slot = childSlot(node, key)
+            let sizes = inners.sizes(node)
+            for j in 0..<slot { rank &+= Int(sizes[j]) }
+            sizes[slot] &+= 1
+            pathNode[level] = node
+            pathSlot[level] = slot
+            node = inners.children(node)[slot]
+        }
+        let offset = leafLowerBound(node, key)
+        insertIntoLeaf(node, offset, key, player)
+        count &+= 1
+        if key.seq > maxSeq { maxSeq = key.seq }
+        return rank &+ offset &+ 1
+    }
+
+    /// Removes the entry at `key`, which must be present. Returns the 1-based rank it had.
+    @discardableResult
+    public func remove(_ key: SetKey) -> Int {
+        var node = root
+        var rank = 0
+        for level in 0..<height {
+            let slot = childSlot(node, key)
+            let sizes = inners.sizes(node)
+            for j in 0..<slot { rank &+= Int(sizes[j]) }
+            sizes[slot] &-= 1
+            pathNode[level] = node
+            pathSlot[level] = slot
+            node = inners.children(node)[slot]
+        }
+        let offset = leafLowerBound(node, key)
+        let n = leaves.count(node)
+        precondition(offset < n && leaves.scores(node)[offset] == key.score, "RankedTree.remove: key not present")
+        let s = leaves.scores(node), p = leaves.players(node)
+        (s + offset).update(from: s + offset + 1, count: n - offset - 1)
+        (p + offset).update(from: p + offset + 1, count: n - offset - 1)
+        leaves.setCount(node, n - 1)
+        count &-= 1
+        rebalanceLeaf(node)
+        return rank &+ offset &+ 1
+    }
+
+    /// Number of entries with a key strictly less than `key` (0-based offset where `key` would go).
+    public func countLess(than key: SetKey) -> Int {
+        var node = root
+        var total = 0
+        for _ in 0..<height {
+            let slot = childSlot(node, key)
+            let sizes = inners.sizes(node)
+            for j in 0..<slot { total &+= Int(sizes[j]) }
+            node = inners.children(node)[slot]
+        }
+        return total &+ leafLowerBound(node, key)
+    }
+
+    /// Leaf and offset of the entry at 0-based `offset` (which must be < count).
+    func locate(offset: Int) -> (leaf: UInt32, offset: Int) {
+        var node = root
+        var remaining = offset
+        for _ in 0..<height {
+            let sizes = inners.sizes(node)
+            var slot = 0
+            while remaining >= Int(sizes[slot]) {
+                remaining -= Int(sizes[slot])
+                slot += 1
+            }
+            node = inners.children(node)[slot]
+        }
+        return (node, remaining)
+    }
+}

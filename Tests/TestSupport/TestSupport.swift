@@ -1,1 +1,0 @@
-// Shared test helpers: seeded random numbers, manual clocks, reference models.
