@@ -1,6 +1,49 @@
 // Storage of the ranked tree's nodes: fixed-size records in chunks, addressed by UInt32 ids.
 // Chunks are never moved or copied when the tree grows (no latency spike from reallocation), and
-// each chunk keeps its columns apart so a binary search reads only the score column.
+// each chunk keeps its columns apart so a scan reads only the column it compares.
+//
+// The pools' mutable bookkeeping lives behind a `let` pointer (`ChunkDirectory`) rather than in
+// `var` properties: reads through a pointer need no dynamic exclusivity checks, which otherwise
+// cost more than the tree arithmetic on every node access.
+
+/// Chunk bookkeeping shared by both pools.
+struct ChunkDirectory {
+    var chunks: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    var chunkCapacity: Int
+    var chunkCount = 0
+    var used = 0
+    var free: [UInt32] = []
+
+    init() {
+        chunkCapacity = 4
+        chunks = .allocate(capacity: chunkCapacity)
+    }
+
+    /// A node id: a recycled one, or the next unused (adding a chunk of `chunkBytes` if needed).
+    mutating func allocate(perChunk: Int, chunkBytes: Int) -> UInt32 {
+        if let reused = free.popLast() { return reused }
+        if used == chunkCount * perChunk {
+            if chunkCount == chunkCapacity {
+                let bigger = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: chunkCapacity * 2)
+                bigger.moveInitialize(from: chunks, count: chunkCount)
+                chunks.deallocate()
+                chunks = bigger
+                chunkCapacity *= 2
+            }
+            chunks[chunkCount] = .allocate(byteCount: chunkBytes, alignment: 64)
+            chunkCount += 1
+        }
+        used += 1
+        return UInt32(used - 1)
+    }
+
+    mutating func releaseAll() {
+        for i in 0..<chunkCount { chunks[i].deallocate() }
+        chunkCount = 0
+        used = 0
+        free = []
+    }
+}
 
 /// Leaf records: up to `capacity` entries of (normalized score, player), plus a count and the
 /// doubly linked leaf chain used by range scans. `none` marks "no leaf".
@@ -16,29 +59,43 @@ struct LeafPool {
     private static let prevOffset = nextOffset + perChunk * 4
     static let chunkBytes = prevOffset + perChunk * 4
 
-    private(set) var chunks: [UnsafeMutableRawPointer] = []
-    private var used = 0
-    private var freeList: [UInt32] = []
+    let directory: UnsafeMutablePointer<ChunkDirectory>
 
-    var liveCount: Int { used - freeList.count }
-    var memoryBytes: Int { chunks.count * Self.chunkBytes + freeList.capacity * 4 }
+    init() {
+        directory = .allocate(capacity: 1)
+        directory.initialize(to: ChunkDirectory())
+    }
+
+    /// Frees everything, including the directory. The pool must not be used afterwards.
+    func destroy() {
+        directory.pointee.releaseAll()
+        directory.pointee.chunks.deallocate()
+        directory.deinitialize(count: 1)
+        directory.deallocate()
+    }
+
+    var liveCount: Int { directory.pointee.used - directory.pointee.free.count }
+    var memoryBytes: Int {
+        directory.pointee.chunkCount * Self.chunkBytes + directory.pointee.free.capacity * 4
+            + directory.pointee.chunkCapacity * 8
+    }
 
     @inline(__always) private func base(_ id: UInt32) -> UnsafeMutableRawPointer {
-        chunks[Int(id) >> Self.chunkShift]
+        directory.pointee.chunks[Int(id &>> UInt32(Self.chunkShift))]
     }
     @inline(__always) private func local(_ id: UInt32) -> Int { Int(id) & (Self.perChunk - 1) }
 
     @inline(__always) func scores(_ id: UInt32) -> UnsafeMutablePointer<Int64> {
-        (base(id) + Self.scoresOffset).assumingMemoryBound(to: Int64.self) + local(id) * Self.capacity
+        (base(id) + Self.scoresOffset).assumingMemoryBound(to: Int64.self) + local(id) &* Self.capacity
     }
     @inline(__always) func players(_ id: UInt32) -> UnsafeMutablePointer<UInt32> {
-        (base(id) + Self.playersOffset).assumingMemoryBound(to: UInt32.self) + local(id) * Self.capacity
+        (base(id) + Self.playersOffset).assumingMemoryBound(to: UInt32.self) + local(id) &* Self.capacity
     }
     @inline(__always) func count(_ id: UInt32) -> Int {
         Int((base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)])
     }
     @inline(__always) func setCount(_ id: UInt32, _ n: Int) {
-        (base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)] = Int32(n)
+        (base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)] = Int32(truncatingIfNeeded: n)
     }
     @inline(__always) func next(_ id: UInt32) -> UInt32 {
         (base(id) + Self.nextOffset).assumingMemoryBound(to: UInt32.self)[local(id)]
@@ -54,31 +111,16 @@ struct LeafPool {
     }
 
     /// A fresh, empty, unlinked leaf.
-    mutating func allocate() -> UInt32 {
-        let id: UInt32
-        if let reused = freeList.popLast() {
-            id = reused
-        } else {
-            if used == chunks.count * Self.perChunk {
-                chunks.append(.allocate(byteCount: Self.chunkBytes, alignment: 64))
-            }
-            id = UInt32(used)
-            used += 1
-        }
+    func allocate() -> UInt32 {
+        let id = directory.pointee.allocate(perChunk: Self.perChunk, chunkBytes: Self.chunkBytes)
         setCount(id, 0)
         setNext(id, Self.none)
         setPrev(id, Self.none)
         return id
     }
 
-    mutating func release(_ id: UInt32) { freeList.append(id) }
-
-    mutating func deallocateAll() {
-        for c in chunks { c.deallocate() }
-        chunks = []
-        used = 0
-        freeList = []
-    }
+    func release(_ id: UInt32) { directory.pointee.free.append(id) }
+    func deallocateAll() { directory.pointee.releaseAll() }
 }
 
 /// Inner records: up to `capacity` children with their subtree sizes and separator keys.
@@ -95,35 +137,48 @@ struct InnerPool {
     private static let countsOffset = sizesOffset + perChunk * capacity * 4
     static let chunkBytes = countsOffset + perChunk * 4
 
-    private(set) var chunks: [UnsafeMutableRawPointer] = []
-    private var used = 0
-    private var freeList: [UInt32] = []
+    let directory: UnsafeMutablePointer<ChunkDirectory>
 
-    var liveCount: Int { used - freeList.count }
-    var memoryBytes: Int { chunks.count * Self.chunkBytes + freeList.capacity * 4 }
+    init() {
+        directory = .allocate(capacity: 1)
+        directory.initialize(to: ChunkDirectory())
+    }
+
+    func destroy() {
+        directory.pointee.releaseAll()
+        directory.pointee.chunks.deallocate()
+        directory.deinitialize(count: 1)
+        directory.deallocate()
+    }
+
+    var liveCount: Int { directory.pointee.used - directory.pointee.free.count }
+    var memoryBytes: Int {
+        directory.pointee.chunkCount * Self.chunkBytes + directory.pointee.free.capacity * 4
+            + directory.pointee.chunkCapacity * 8
+    }
 
     @inline(__always) private func base(_ id: UInt32) -> UnsafeMutableRawPointer {
-        chunks[Int(id) >> Self.chunkShift]
+        directory.pointee.chunks[Int(id &>> UInt32(Self.chunkShift))]
     }
     @inline(__always) private func local(_ id: UInt32) -> Int { Int(id) & (Self.perChunk - 1) }
 
     @inline(__always) func sepScores(_ id: UInt32) -> UnsafeMutablePointer<Int64> {
-        (base(id) + Self.sepScoresOffset).assumingMemoryBound(to: Int64.self) + local(id) * Self.capacity
+        (base(id) + Self.sepScoresOffset).assumingMemoryBound(to: Int64.self) + local(id) &* Self.capacity
     }
     @inline(__always) func sepSeqs(_ id: UInt32) -> UnsafeMutablePointer<UInt64> {
-        (base(id) + Self.sepSeqsOffset).assumingMemoryBound(to: UInt64.self) + local(id) * Self.capacity
+        (base(id) + Self.sepSeqsOffset).assumingMemoryBound(to: UInt64.self) + local(id) &* Self.capacity
     }
     @inline(__always) func children(_ id: UInt32) -> UnsafeMutablePointer<UInt32> {
-        (base(id) + Self.childrenOffset).assumingMemoryBound(to: UInt32.self) + local(id) * Self.capacity
+        (base(id) + Self.childrenOffset).assumingMemoryBound(to: UInt32.self) + local(id) &* Self.capacity
     }
     @inline(__always) func sizes(_ id: UInt32) -> UnsafeMutablePointer<UInt32> {
-        (base(id) + Self.sizesOffset).assumingMemoryBound(to: UInt32.self) + local(id) * Self.capacity
+        (base(id) + Self.sizesOffset).assumingMemoryBound(to: UInt32.self) + local(id) &* Self.capacity
     }
     @inline(__always) func count(_ id: UInt32) -> Int {
         Int((base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)])
     }
     @inline(__always) func setCount(_ id: UInt32, _ n: Int) {
-        (base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)] = Int32(n)
+        (base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)] = Int32(truncatingIfNeeded: n)
     }
     @inline(__always) func separator(_ id: UInt32, _ i: Int) -> SetKey {
         SetKey(score: sepScores(id)[i], seq: sepSeqs(id)[i])
@@ -140,27 +195,12 @@ struct InnerPool {
         return t
     }
 
-    mutating func allocate() -> UInt32 {
-        let id: UInt32
-        if let reused = freeList.popLast() {
-            id = reused
-        } else {
-            if used == chunks.count * Self.perChunk {
-                chunks.append(.allocate(byteCount: Self.chunkBytes, alignment: 64))
-            }
-            id = UInt32(used)
-            used += 1
-        }
+    func allocate() -> UInt32 {
+        let id = directory.pointee.allocate(perChunk: Self.perChunk, chunkBytes: Self.chunkBytes)
         setCount(id, 0)
         return id
     }
 
-    mutating func release(_ id: UInt32) { freeList.append(id) }
-
-    mutating func deallocateAll() {
-        for c in chunks { c.deallocate() }
-        chunks = []
-        used = 0
-        freeList = []
-    }
+    func release(_ id: UInt32) { directory.pointee.free.append(id) }
+    func deallocateAll() { directory.pointee.releaseAll() }
 }

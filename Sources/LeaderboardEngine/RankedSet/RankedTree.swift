@@ -10,17 +10,21 @@
 /// Contract with `members`: whenever an entry for player p is in the tree, `members` holds p's
 /// key. Update order is therefore: remove with the old key, update `members`, insert the new key.
 public final class RankedTree {
-    var leaves = LeafPool()
-    var inners = InnerPool()
-    var root: UInt32
-    /// Number of inner levels above the leaves (0: the root is a leaf).
-    var height = 0
-    /// Entries in the tree.
-    public internal(set) var count = 0
-    var firstLeaf: UInt32
-    /// Largest seq ever inserted: a key with a larger seq sorts after every equal score, so the
-    /// common insert needs no seq lookups for ties.
-    var maxSeq: UInt64 = 0
+    /// Scalar state behind a `let` pointer: no dynamic exclusivity checks on the hot path.
+    struct Header {
+        var root: UInt32
+        /// Number of inner levels above the leaves (0: the root is a leaf).
+        var height = 0
+        var count = 0
+        var firstLeaf: UInt32
+        /// Largest seq ever inserted: a key with a larger seq sorts after every equal score, so
+        /// the common insert needs no seq lookups for ties.
+        var maxSeq: UInt64 = 0
+    }
+
+    let leaves = LeafPool()
+    let inners = InnerPool()
+    let header: UnsafeMutablePointer<Header>
     unowned(unsafe) let members: MemberTable
     /// Root-to-leaf path of the last descent: inner node ids and child slots per level.
     let pathNode: UnsafeMutablePointer<UInt32>
@@ -29,6 +33,28 @@ public final class RankedTree {
     let scratchChildren: UnsafeMutablePointer<UInt32>
     let scratchSizes: UnsafeMutablePointer<UInt32>
     let scratchSeps: UnsafeMutablePointer<SetKey>
+
+    var root: UInt32 {
+        @inline(__always) get { header.pointee.root }
+        @inline(__always) set { header.pointee.root = newValue }
+    }
+    var height: Int {
+        @inline(__always) get { header.pointee.height }
+        @inline(__always) set { header.pointee.height = newValue }
+    }
+    /// Entries in the tree.
+    public internal(set) var count: Int {
+        @inline(__always) get { header.pointee.count }
+        @inline(__always) set { header.pointee.count = newValue }
+    }
+    var firstLeaf: UInt32 {
+        @inline(__always) get { header.pointee.firstLeaf }
+        @inline(__always) set { header.pointee.firstLeaf = newValue }
+    }
+    var maxSeq: UInt64 {
+        @inline(__always) get { header.pointee.maxSeq }
+        @inline(__always) set { header.pointee.maxSeq = newValue }
+    }
 
     static let maxHeight = 16
     static let leafMinimum = LeafPool.capacity / 4
@@ -44,13 +70,15 @@ public final class RankedTree {
         scratchChildren = .allocate(capacity: InnerPool.capacity + 1)
         scratchSizes = .allocate(capacity: InnerPool.capacity + 1)
         scratchSeps = .allocate(capacity: InnerPool.capacity + 1)
-        root = leaves.allocate()
-        firstLeaf = root
+        let first = leaves.allocate()
+        header = .allocate(capacity: 1)
+        header.initialize(to: Header(root: first, firstLeaf: first))
     }
 
     deinit {
-        leaves.deallocateAll()
-        inners.deallocateAll()
+        leaves.destroy()
+        inners.destroy()
+        header.deallocate()
         pathNode.deallocate()
         pathSlot.deallocate()
         scratchChildren.deallocate()
@@ -65,10 +93,8 @@ public final class RankedTree {
     public func removeAll() {
         leaves.deallocateAll()
         inners.deallocateAll()
-        root = leaves.allocate()
-        firstLeaf = root
-        height = 0
-        count = 0
+        let first = leaves.allocate()
+        header.pointee = Header(root: first, firstLeaf: first)
     }
 
     // MARK: Search primitives
@@ -79,16 +105,34 @@ public final class RankedTree {
     func childSlot(_ node: UInt32, _ key: SetKey) -> Int {
         let n = inners.count(node)
         let ss = inners.sepScores(node), sq = inners.sepSeqs(node)
-        var lo = 1, hi = n
-        while lo < hi {
-            let mid = (lo &+ hi) >> 1
-            if ss[mid] < key.score || (ss[mid] == key.score && sq[mid] <= key.seq) {
-                lo = mid &+ 1
-            } else {
-                hi = mid
-            }
+        // Separators are sorted: count those with a smaller score in one branch-free pass (the
+        // loads are independent, so a cold node costs about one memory latency), then step over
+        // equal scores by seq.
+        var i = 1 &+ Self.countBelow(key.score, in: ss + 1, count: n &- 1)
+        while i < n && ss[i] == key.score && sq[i] <= key.seq { i &+= 1 }
+        return i &- 1
+    }
+
+    /// Number of values below `score` in `values[0..<count]`, 8 lanes at a time. The loads are
+    /// independent, so a cold node costs about one memory latency instead of the chain of
+    /// dependent misses a binary search takes.
+    @inline(__always)
+    static func countBelow(_ score: Int64, in values: UnsafeMutablePointer<Int64>, count: Int) -> Int {
+        let raw = UnsafeRawPointer(values)
+        let probe = SIMD8<Int64>(repeating: score)
+        var lanes = SIMD8<Int64>()
+        var j = 0
+        while j &+ 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Int64>.self)
+            lanes &-= unsafeBitCast(v .< probe, to: SIMD8<Int64>.self)
+            j &+= 8
         }
-        return lo &- 1
+        var total = Int(lanes.wrappedSum())
+        while j < count {
+            total &+= values[j] < score ? 1 : 0
+            j &+= 1
+        }
+        return total
     }
 
     /// Offset in `leaf` of the first entry not less than `key`.
@@ -96,22 +140,14 @@ public final class RankedTree {
     func leafLowerBound(_ leaf: UInt32, _ key: SetKey) -> Int {
         let n = leaves.count(leaf)
         let s = leaves.scores(leaf)
-        var lo = 0, hi = n
-        while lo < hi {
-            let mid = (lo &+ hi) >> 1
-            if s[mid] < key.score { lo = mid &+ 1 } else { hi = mid }
-        }
+        let lo = Self.countBelow(key.score, in: s, count: n)
         if lo == n || s[lo] != key.score { return lo }
         // A run of equal scores: find its end, then order by seq within it.
-        var end = n
-        var l = lo
-        while l < end {
-            let mid = (l &+ end) >> 1
-            if s[mid] <= key.score { l = mid &+ 1 } else { end = mid }
-        }
+        var end = lo &+ 1
+        while end < n && s[end] == key.score { end &+= 1 }
         if key.seq > maxSeq { return end }
         let p = leaves.players(leaf)
-        l = lo
+        var l = lo
         var h = end
         while l < h {
             let mid = (l &+ h) >> 1
