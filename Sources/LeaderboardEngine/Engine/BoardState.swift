@@ -1,0 +1,27 @@
+// A board's definition and the live state of each of its windows. Owned by the engine thread.
+
+final class BoardState {
+    var definition: BoardDefinition
+    private(set) var windows: [WindowState]
+
+    init(definition: BoardDefinition, now: Int64) {
+        self.definition = definition
+        windows = definition.windows.map {
+            WindowState(kind: $0, period: definition.calendar.period($0, containing: now), order: definition.order)
+        }
+    }
+
+    var hasRegions: Bool { definition.scopes.contains(.region) }
+    var hasFriends: Bool { definition.scopes.contains(.friends) }
+
+    func window(_ kind: WindowKind) -> WindowState? { windows.first { $0.kind == kind } }
+
+    /// Applies a new definition (immutable fields already checked): keeps windows that remain,
+    /// starts added ones empty, drops removed ones.
+    func redefine(_ new: BoardDefinition, now: Int64) {
+        windows = new.windows.map { kind in
+            window(kind) ?? WindowState(kind: kind, period: new.calendar.period(kind, containing: now), order: new.order)
+        }
+        definition = new
+    }
+}

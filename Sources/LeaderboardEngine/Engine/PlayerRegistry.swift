@@ -1,0 +1,181 @@
+// Every player the engine knows: interned id ↔ dense index, region, display name and the
+// symmetric friend graph. Names live in one byte arena; the index is an open-addressing table of
+// player indices hashed by name bytes. Owned by the engine thread.
+
+/// Dense player index. Stable for the life of the data directory (indices are assigned in log
+/// order, so replay reproduces them).
+public typealias PlayerIndex = UInt32
+/// Dense region index; 0 means "no region".
+public typealias RegionIndex = UInt16
+
+public final class PlayerRegistry {
+    private var arena: [UInt8] = []
+    /// `offsets[i]..<offsets[i + 1]` are player i's name bytes.
+    private var offsets: [UInt32] = [0]
+    private var table: [UInt32]
+    private var regionOf: [RegionIndex] = []
+    private var displayNames: [PlayerIndex: String] = [:]
+    private var friendLists: [PlayerIndex: [PlayerIndex]] = [:]
+    private var regionNames: [String] = [""]
+    private var regionIndex: [String: RegionIndex] = [:]
+    private static let empty = UInt32.max
+
+    public init() { table = [UInt32](repeating: Self.empty, count: 1024) }
+
+    /// Number of players.
+    public var count: Int { offsets.count - 1 }
+
+    // MARK: Interning
+
+    private static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h ^ (h >> 29)
+    }
+
+    private func nameEquals(_ index: PlayerIndex, _ name: String) -> Bool {
+        let start = Int(offsets[Int(index)]), end = Int(offsets[Int(index) + 1])
+        guard end - start == name.utf8.count else { return false }
+        var i = start
+        for b in name.utf8 {
+            if arena[i] != b { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The index of `name`, or nil if unknown. O(1) expected.
+    public func find(_ name: String) -> PlayerIndex? {
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: Self.hash(name.utf8)) & mask
+        while true {
+            let v = table[i]
+            if v == Self.empty { return nil }
+            if nameEquals(v, name) { return v }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// The index of `name`, registering it if new. The name must be a valid player id.
+    public func intern(_ name: String) -> PlayerIndex {
+        if let known = find(name) { return known }
+        let index = PlayerIndex(count)
+        arena.append(contentsOf: name.utf8)
+        offsets.append(UInt32(arena.count))
+        regionOf.append(0)
+        if count * 10 > table.count * 7 { rehash(table.count * 2) } else { place(index) }
+        return index
+    }
+
+    private func place(_ index: PlayerIndex) {
+        let start = Int(offsets[Int(index)]), end = Int(offsets[Int(index) + 1])
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: Self.hash(arena[start..<end])) & mask
+        while table[i] != Self.empty { i = (i + 1) & mask }
+        table[i] = index
+    }
+
+    private func rehash(_ capacity: Int) {
+        table = [UInt32](repeating: Self.empty, count: capacity)
+        for i in 0..<count { place(PlayerIndex(i)) }
+    }
+
+    /// The player's id string.
+    public func name(of index: PlayerIndex) -> String {
+        let start = Int(offsets[Int(index)]), end = Int(offsets[Int(index) + 1])
+        return String(decoding: arena[start..<end], as: UTF8.self)
+    }
+
+    /// Calls `body` with the player's id bytes (no allocation).
+    public func withNameBytes<R>(of index: PlayerIndex, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = Int(offsets[Int(index)]), end = Int(offsets[Int(index) + 1])
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    // MARK: Regions and display names
+
+    /// Region index of a region name, registering it if new (0 is never returned).
+    public func internRegion(_ name: String) -> RegionIndex {
+        if let r = regionIndex[name] { return r }
+        precondition(regionNames.count < Int(RegionIndex.max), "too many regions")
+        let r = RegionIndex(regionNames.count)
+        regionNames.append(name)
+        regionIndex[name] = r
+        return r
+    }
+
+    public func findRegion(_ name: String) -> RegionIndex? { regionIndex[name] }
+    public func regionName(_ r: RegionIndex) -> String { regionNames[Int(r)] }
+    public var regionCount: Int { regionNames.count - 1 }
+
+    public func region(of player: PlayerIndex) -> RegionIndex { regionOf[Int(player)] }
+    func setRegion(_ player: PlayerIndex, _ region: RegionIndex) { regionOf[Int(player)] = region }
+
+    public func displayName(of player: PlayerIndex) -> String? { displayNames[player] }
+    func setDisplayName(_ player: PlayerIndex, _ name: String?) { displayNames[player] = name }
+
+    // MARK: Friends
+
+    /// The player's friends, sorted by index.
+    public func friends(of player: PlayerIndex) -> [PlayerIndex] { friendLists[player] ?? [] }
+
+    public func areFriends(_ a: PlayerIndex, _ b: PlayerIndex) -> Bool {
+        guard let list = friendLists[a] else { return false }
+        return Self.search(list, b).found
+    }
+
+    /// Links a and b both ways. Returns false if already friends.
+    /// Precondition: both have fewer than the cap (checked by the engine first).
+    func link(_ a: PlayerIndex, _ b: PlayerIndex) -> Bool {
+        guard !areFriends(a, b) else { return false }
+        insert(b, into: a)
+        insert(a, into: b)
+        return true
+    }
+
+    /// Unlinks a and b. Returns false if they were not friends.
+    func unlink(_ a: PlayerIndex, _ b: PlayerIndex) -> Bool {
+        guard areFriends(a, b) else { return false }
+        remove(b, from: a)
+        remove(a, from: b)
+        return true
+    }
+
+    private func insert(_ friend: PlayerIndex, into player: PlayerIndex) {
+        var list = friendLists.removeValue(forKey: player) ?? []
+        list.insert(friend, at: Self.search(list, friend).index)
+        friendLists[player] = list
+    }
+
+    private func remove(_ friend: PlayerIndex, from player: PlayerIndex) {
+        guard var list = friendLists.removeValue(forKey: player) else { return }
+        let (index, found) = Self.search(list, friend)
+        if found { list.remove(at: index) }
+        if !list.isEmpty { friendLists[player] = list }
+    }
+
+    private static func search(_ list: [PlayerIndex], _ value: PlayerIndex) -> (index: Int, found: Bool) {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < list.count && list[lo] == value)
+    }
+
+    /// Friendships as (a, b) pairs with a < b, for snapshots.
+    public func friendPairs() -> [(PlayerIndex, PlayerIndex)] {
+        var pairs: [(PlayerIndex, PlayerIndex)] = []
+        for (a, list) in friendLists.sorted(by: { $0.key < $1.key }) {
+            for b in list where a < b { pairs.append((a, b)) }
+        }
+        return pairs
+    }
+
+    /// All region names in index order (index 1 first), for snapshots.
+    public var regions: [String] { Array(regionNames.dropFirst()) }
+    /// Players with a display name, for snapshots.
+    public var displayNameEntries: [(PlayerIndex, String)] {
+        displayNames.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
