@@ -43,14 +43,15 @@ public struct ScoreHistogram: Sendable, Equatable {
     }
 
     /// Estimated 1-based rank of a normalized score: members in strictly better buckets, plus
-    /// half of the score's own bucket. The true rank of a member with that score lies within
-    /// `rank ± errorBound` (the bucket is the only uncertainty). O(buckets).
+    /// half of the score's own bucket. The exact rank (1 + members with a strictly better score)
+    /// lies in [better buckets + 1, better buckets + bucket + 1], so within `rank ± errorBound`.
+    /// O(buckets).
     public func approximateRank(ofNormalized normalized: Int64) -> (rank: Int, errorBound: Int) {
         let b = Self.bucket(normalized)
         var better = 0
         for i in 0..<b { better += Int(counts[i]) }
         let same = Int(counts[b])
         let half = same / 2
-        return (better + half + 1, max(half, same - half - 1, 0))
+        return (better + half + 1, max(half, same - half))
     }
 }
