@@ -24,13 +24,12 @@ public struct WebSocketFrameDecoder: Sendable {
     /// Where the decoder stands in the byte stream (compare SwiftNIO's `DecoderState`).
     ///
     /// ```
-    ///            ┌──────── header complete, length > 0 ───────┐
-    ///            │                                            ▼
-    ///   readingHeader ◀──── last payload byte ────── readingPayload
-    ///      │    ▲  └─ length 0: frame completes at once ─┘      │
-    ///      │    └──────────────────────────────────────────────┘
-    ///      ├── close frame delivered ─▶ closed (input ignored from here)
-    ///      └── any violation ─────────▶ failed (every call rethrows)
+    ///   readingHeader ── header complete, length > 0 ──▶ readingPayload
+    ///     ▲      │                                             │
+    ///     │      └── length 0: the frame completes at once     │
+    ///     └─────────────── last payload byte ──────────────────┘
+    ///   (any) ── close frame delivered ──▶ closed   later input is ignored
+    ///   (any) ── protocol violation ─────▶ failed   every call rethrows it
     /// ```
     enum State: Sendable {
         /// Collecting a frame header in `headerBytes`: 2 fixed bytes, 0/2/8 extended-length
