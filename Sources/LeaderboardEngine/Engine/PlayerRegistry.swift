@@ -172,6 +172,28 @@ public final class PlayerRegistry {
         return pairs
     }
 
+    /// The name arena and offsets (player i's name is bytes[offsets[i]..<offsets[i+1]]), for snapshots.
+    public var nameStorage: (bytes: [UInt8], offsets: [UInt32]) { (arena, offsets) }
+    /// Region index per player, for snapshots.
+    public var playerRegions: [RegionIndex] { regionOf }
+
+    /// Rebuilds the registry from snapshot parts (replacing everything).
+    func restore(nameBytes: [UInt8], offsets: [UInt32], regions: [String], playerRegions: [RegionIndex],
+                 displayNames: [(PlayerIndex, String)], friendPairs: [(PlayerIndex, PlayerIndex)]) {
+        arena = nameBytes
+        self.offsets = offsets
+        regionOf = playerRegions
+        var capacity = 1024
+        while capacity * 7 < count * 10 + 10 { capacity *= 2 }
+        rehash(capacity)
+        regionNames = [""] + regions
+        regionIndex = [:]
+        for (i, name) in regions.enumerated() { regionIndex[name] = RegionIndex(i + 1) }
+        self.displayNames = Dictionary(displayNames, uniquingKeysWith: { _, b in b })
+        friendLists = [:]
+        for (a, b) in friendPairs { _ = link(a, b) }
+    }
+
     /// All region names in index order (index 1 first), for snapshots.
     public var regions: [String] { Array(regionNames.dropFirst()) }
     /// Players with a display name, for snapshots.
