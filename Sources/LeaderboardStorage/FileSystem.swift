@@ -1,10 +1,15 @@
 // The system calls the storage layer makes, behind one protocol so tests can inject EIO, short
 // writes and ENOSPC (InMemoryFileSystem) while production uses RealFileSystem (Glibc).
 
-/// An open file, as handed out by a `FileSystem`. Only meaningful to the file system that opened it.
+/// An open file, as handed out by a `FileSystem`. Only meaningful to the file system that opened
+/// it. Carries the path it was opened with, so errors name the file rather than a number.
 public struct FileDescriptor: Hashable, Sendable {
     public let rawValue: Int32
-    public init(rawValue: Int32) { self.rawValue = rawValue }
+    public let path: String
+    public init(rawValue: Int32, path: String) {
+        self.rawValue = rawValue
+        self.path = path
+    }
 }
 
 /// How `FileSystem.openFile` opens a path.

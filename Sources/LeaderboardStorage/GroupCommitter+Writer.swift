@@ -36,7 +36,9 @@ extension GroupCommitter {
             if !work.submissions.isEmpty {
                 hasUnsynced = commit(work.submissions, to: log, hasUnsynced: hasUnsynced, lastSync: &lastSync)
             }
-            for removal in work.removals { removal.completion(Result { () throws(StorageError) in try log.removeSegments(coveredUpTo: removal.coveredUpTo) }) }
+            for removal in work.removals {
+                removal.completion(Result { () throws(StorageError) in try log.removeSegments(coveredUpTo: removal.coveredUpTo) })
+            }
             if work.isClosing && work.submissions.isEmpty {
                 if hasUnsynced && policy != .never && failure == nil { _ = syncInterval(log, lastSync: &lastSync) }
                 return

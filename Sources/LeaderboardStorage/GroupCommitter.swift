@@ -7,6 +7,7 @@ import Glibc
 /// engine applying batch k+1.
 ///
 /// Ownership: after `init`, the log belongs to the writer thread until `close()` hands it back.
+/// The writer thread keeps the committer alive until `close()`: always call it.
 /// The queue (`shared`) is guarded by a pthread mutex; the writer sleeps on its condition.
 /// Completions run on the writer thread, in seq order, and must be quick (post to a mailbox)
 /// and must not call `close()`.

@@ -123,7 +123,7 @@ extension InMemoryFileSystem {
                                  _ body: (inout State, OpenFile) throws(FileSystemError) -> R) throws(FileSystemError) -> R {
         try state.withLock { (state) throws(FileSystemError) -> R in
             guard let open = state.open[file.rawValue] else {
-                throw FileSystemError(operation, path: "fd \(file.rawValue)", errno: EBADF)
+                throw FileSystemError(operation, path: file.path, errno: EBADF)
             }
             return try body(&state, open)
         }
@@ -150,7 +150,7 @@ extension InMemoryFileSystem {
             let descriptor = state.nextDescriptor
             state.nextDescriptor += 1
             state.open[descriptor] = OpenFile(inode: inode, path: path, isWritable: mode != .readOnly)
-            return FileDescriptor(rawValue: descriptor)
+            return FileDescriptor(rawValue: descriptor, path: path)
         }
     }
 

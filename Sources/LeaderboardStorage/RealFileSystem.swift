@@ -14,34 +14,34 @@ public struct RealFileSystem: FileSystem {
         case .createOrTruncate: flags = O_RDWR | O_CREAT | O_TRUNC
         }
         let fd = try retrying(.open, path) { Glibc.open(path, flags | O_CLOEXEC, 0o644) }
-        return FileDescriptor(rawValue: fd)
+        return FileDescriptor(rawValue: fd, path: path)
     }
 
     public func close(_ file: FileDescriptor) { _ = Glibc.close(file.rawValue) }
 
     public func read(_ file: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(FileSystemError) -> Int {
-        try retrying(.read, "fd \(file.rawValue)") { pread(file.rawValue, buffer.baseAddress, buffer.count, off_t(offset)) }
+        try retrying(.read, file.path) { pread(file.rawValue, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
 
     public func write(_ file: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileSystemError) -> Int {
-        try retrying(.write, "fd \(file.rawValue)") { pwrite(file.rawValue, bytes.baseAddress, bytes.count, off_t(offset)) }
+        try retrying(.write, file.path) { pwrite(file.rawValue, bytes.baseAddress, bytes.count, off_t(offset)) }
     }
 
     public func fsync(_ file: FileDescriptor) throws(FileSystemError) {
-        _ = try retrying(.fsync, "fd \(file.rawValue)") { Glibc.fsync(file.rawValue) }
+        _ = try retrying(.fsync, file.path) { Glibc.fsync(file.rawValue) }
     }
 
     public func fdatasync(_ file: FileDescriptor) throws(FileSystemError) {
-        _ = try retrying(.fdatasync, "fd \(file.rawValue)") { Glibc.fdatasync(file.rawValue) }
+        _ = try retrying(.fdatasync, file.path) { Glibc.fdatasync(file.rawValue) }
     }
 
     public func truncate(_ file: FileDescriptor, to length: Int64) throws(FileSystemError) {
-        _ = try retrying(.truncate, "fd \(file.rawValue)") { ftruncate(file.rawValue, off_t(length)) }
+        _ = try retrying(.truncate, file.path) { ftruncate(file.rawValue, off_t(length)) }
     }
 
     public func size(of file: FileDescriptor) throws(FileSystemError) -> Int64 {
         var info = stat()
-        _ = try retrying(.stat, "fd \(file.rawValue)") { fstat(file.rawValue, &info) }
+        _ = try retrying(.stat, file.path) { fstat(file.rawValue, &info) }
         return Int64(info.st_size)
     }
 

@@ -21,7 +21,8 @@ final class ChunkedFileReader {
     }
 
     /// Bytes [offset, offset + count) of `file`, valid until the next call; nil if the file ends first.
-    func bytes(_ file: FileDescriptor, _ fileSystem: any FileSystem, at offset: Int64, count: Int) throws(FileSystemError) -> UnsafeRawBufferPointer? {
+    func bytes(_ file: FileDescriptor, _ fileSystem: any FileSystem, at offset: Int64,
+               count: Int) throws(FileSystemError) -> UnsafeRawBufferPointer? {
         if offset >= bufferStart && offset + Int64(count) <= bufferStart + Int64(bufferCount) {
             let start = Int(offset - bufferStart)
             return UnsafeRawBufferPointer(rebasing: buffer[start..<start + count])
@@ -71,7 +72,8 @@ struct WALSegmentScanner {
     /// are CRC-checked and passed to `replay`; earlier ones are only framed and seq-checked
     /// (the snapshot covers them, so their payload is never used).
     func scan(path: String, file: FileDescriptor, expectedFirstSeq: UInt64, report: inout RecoveryReport,
-              progress: (_ bytesScanned: Int64, _ recordsReplayed: Int) -> Void, replay: (UInt64, UnsafeRawBufferPointer) -> Void) throws(FileSystemError) -> SegmentScan {
+              progress: (_ bytesScanned: Int64, _ recordsReplayed: Int) -> Void,
+              replay: (UInt64, UnsafeRawBufferPointer) -> Void) throws(FileSystemError) -> SegmentScan {
         reader.reset()
         var scan = SegmentScan(lastSeq: expectedFirstSeq - 1, fileSize: try fileSystem.size(of: file))
         let headerBytes = Int(min(scan.fileSize, Int64(WALFormat.segmentHeaderBytes)))

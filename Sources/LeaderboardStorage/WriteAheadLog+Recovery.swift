@@ -87,7 +87,10 @@ private struct Recovery {
             current = nil
             nextSeq = replayAfter + 1
         }
-        if let current { return current }
+        if let current {
+            try io { () throws(FileSystemError) in try fileSystem.syncDirectory(directory) }  // entries created before a crash
+            return current
+        }
         let created = try WriteAheadLog.createSegment(directory: directory, firstSeq: nextSeq, fileSystem: fileSystem)
         try io { () throws(FileSystemError) in
             try fileSystem.fdatasync(created.file)
@@ -118,6 +121,9 @@ private struct Recovery {
             if let damage = scan.damage {
                 return try cutTail(at: index, file: file, scan: scan, damage: damage)
             }
+            // Records left by a process that died before its fsync sit in the page cache only;
+            // make them durable so `syncedSeq` is honest (cheap when nothing is dirty).
+            try fileSystem.fdatasync(file)
             if index == segments.count - 1 {
                 return .init(firstSeq: segment.firstSeq, path: segment.path, file: file, size: scan.validEnd)
             }

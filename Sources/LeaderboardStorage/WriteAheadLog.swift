@@ -81,7 +81,8 @@ public final class WriteAheadLog {
         for segment in awaitingSync { fileSystem.close(segment.file) }
         awaitingSync.removeAll()
         if current.file.rawValue >= 0 { fileSystem.close(current.file) }
-        current = OpenSegment(firstSeq: current.firstSeq, path: current.path, file: FileDescriptor(rawValue: -1), size: current.size)
+        current = OpenSegment(firstSeq: current.firstSeq, path: current.path, file: FileDescriptor(rawValue: -1, path: current.path),
+                              size: current.size)
     }
 
     /// Appends one record with one write call; returns its seq. Not durable until `sync`.

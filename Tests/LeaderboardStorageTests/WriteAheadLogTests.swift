@@ -130,7 +130,9 @@ func cutAtEveryOffsetOfLastThreeRecordsKeepsIntactPrefix(segmentBytes: Int) thro
             damaged.append((image.segments[segment].path, Array(bytes[..<cut])))
             let recovered = try recover(image: damaged, config)
             let intact = image.records.filter { $0.segment < segment || ($0.segment == segment && $0.end <= cut) }
-            let validEnd = cut < WALFormat.segmentHeaderBytes ? 0 : (intact.last.map { $0.segment == segment ? $0.end : WALFormat.segmentHeaderBytes } ?? WALFormat.segmentHeaderBytes)
+            // Where the cut file's intact part ends: 0 if even its header is torn.
+            let lastIntactInSegment = intact.last { $0.segment == segment }
+            let validEnd = cut < WALFormat.segmentHeaderBytes ? 0 : (lastIntactInSegment?.end ?? WALFormat.segmentHeaderBytes)
             let context = "segment \(segment) cut at \(cut)"
             #expect((recovered.report.truncation == nil) == (cut == validEnd), "\(context)")
             if let truncation = recovered.report.truncation {
@@ -376,6 +378,19 @@ func flippedByteAtEveryOffsetOfLastThreeRecordsEndsReplayBeforeThatRecord(segmen
     let afterCrash = try recover(recovered.fileSystem, config)
     #expect(afterCrash.replayed.map(\.seq).prefix(20) == ArraySlice(1...20))
     #expect(afterCrash.replayed.allSatisfy { $0.payload == payload(for: $0.seq) })
+}
+
+@Test func recordsFoundAtRecoveryAreMadeDurable() throws {
+    let config = configuration(segmentBytes: 150)
+    let first = try recover(InMemoryFileSystem(), config)
+    for seq in 1...UInt64(12) { _ = try first.log.append(payload(for: seq)) }
+    first.log.close()  // the process dies without syncing: its writes are only in the page cache
+    let second = try recover(first.fileSystem, config)
+    #expect(second.replayed.count == 12)
+    #expect(second.log.syncedSeq == 12)
+    second.log.close()
+    first.fileSystem.simulateCrash()  // then the power fails
+    #expect(try recover(first.fileSystem, config).replayed.map(\.seq) == Array(1...12))
 }
 
 @Test func oversizedPayloadIsRejectedWithoutWriting() throws {
