@@ -34,8 +34,8 @@ public final class SnapshotStore {
         public var retainCount = 2
         /// `SnapshotWriter` gathers payload chunks up to this size per write call.
         public var writeBufferBytes = 1 << 20
-        /// Loading reads, then checksums, the payload in chunks of this size (small enough that the
-        /// CRC finds the chunk still in cache; 1 MiB measured slightly faster than 8 MiB).
+        /// Loading reads, then checksums, the payload in chunks of this size, small enough that
+        /// the CRC may find the chunk still in cache (1 and 8 MiB measured alike within noise).
         public var readChunkBytes = 1 << 20
 
         public init() {}
