@@ -1,1 +1,0 @@
-// LeaderboardStorage: see README.md (Architecture) for what this module owns.
