@@ -1,1 +1,0 @@
-// Gateway: see README.md (Architecture) for what this module owns.
