@@ -1,0 +1,87 @@
+// Immutable bytes shared by many connections' output queues without copying (one encoded
+// notification written to N sockets). Invariant: the memory is written only inside `init`.
+import Glibc
+
+/// An immutable, reference-counted byte buffer with a stable address, so `writev` can point
+/// straight at it from any number of `OutboundBuffer`s on any loop.
+///
+/// `@unchecked Sendable` is safe: the storage is allocated and fully written during `init`,
+/// never mutated afterwards (all stored properties are `let` and no API hands out a mutable
+/// pointer), and freed only in `deinit` when no reference remains; concurrent reads of
+/// immutable memory need no synchronisation.
+public final class SharedBytes: @unchecked Sendable {
+    /// Start of the bytes; valid and immutable for the object's lifetime.
+    let base: UnsafeRawPointer
+    /// Number of bytes.
+    public let count: Int
+
+    /// Copies `bytes`. O(n).
+    public init(copying bytes: UnsafeRawBufferPointer) {
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            storage.copyMemory(from: source, byteCount: bytes.count)
+        }
+        base = UnsafeRawPointer(storage)
+        count = bytes.count
+    }
+
+    /// Copies the array's bytes. O(n).
+    public convenience init(_ bytes: [UInt8]) {
+        self.init(copying: bytes.withUnsafeBytes { $0 })
+    }
+
+    /// Lets an encoder write directly into fresh storage of `capacity` bytes; `body` returns
+    /// how many bytes it initialised (0...capacity), which becomes `count`.
+    public init(capacity: Int, initializingWith body: (UnsafeMutableRawBufferPointer) -> Int) {
+        precondition(capacity >= 0, "negative capacity")
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
+        let written = body(UnsafeMutableRawBufferPointer(start: storage, count: capacity))
+        precondition(written >= 0 && written <= capacity, "initializer reported \(written) of \(capacity) bytes")
+        base = UnsafeRawPointer(storage)
+        count = written
+    }
+
+    deinit { UnsafeMutableRawPointer(mutating: base).deallocate() }
+
+    /// Read access to the bytes for the duration of `body`.
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
+
+/// Owned, append-only bytes queued on one connection. Fixed capacity, so the address handed
+/// to `writev` never moves; a write that does not fit starts a new chunk.
+final class ByteChunk {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    private(set) var count = 0
+
+    /// Default capacity: small frames coalesce into one chunk (one iovec) per flush.
+    static let standardCapacity = 2048
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    var freeSpace: Int { capacity - count }
+
+    /// Appends all of `bytes`. Precondition: `bytes.count <= freeSpace`.
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count <= freeSpace, "ByteChunk overflow")
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        (base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// Lets `body` write up to `limit` bytes after the current end; returns what it wrote.
+    func append(upTo limit: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        precondition(limit <= freeSpace, "ByteChunk overflow")
+        let written = body(UnsafeMutableRawBufferPointer(start: base + count, count: limit))
+        precondition(written >= 0 && written <= limit, "writer reported \(written) of \(limit) bytes")
+        count += written
+        return written
+    }
+}
