@@ -26,9 +26,12 @@ public final class Connection {
         case closed
     }
 
-    /// The owning loop. Unowned: the loop closes (and so releases) every connection before
-    /// it goes away.
-    public unowned let loop: EventLoop
+    /// The owning loop; valid while the connection is open (always so inside callbacks).
+    /// `unowned(unsafe)`: a checked `unowned` reference cost ~3% of CPU in the fan-out
+    /// benchmark (swift_unownedRetainStrong on every write). Safe because the loop marks every
+    /// connection closed before it goes away (tear-down or deinit), and no method below
+    /// touches `loop` once the connection is closed.
+    public unowned(unsafe) let loop: EventLoop
     /// The socket descriptor (for logs; owned by the loop).
     public let descriptor: Int32
     let slot: UInt32
@@ -117,41 +120,47 @@ public final class Connection {
     /// Writes queued output now instead of at the end of the iteration. Callbacks it causes
     /// (writable, closed) are delivered later by the loop, never from inside this call.
     public func flush() {
+        guard state != .closed else { return }
         loop.flush(self)
     }
 
     /// Closes the connection; `connectionClosed(.local)` follows from the loop.
     public func close(_ mode: CloseMode = .graceful) {
+        guard state != .closed else { return }
         loop.requestClose(self, mode: mode)
     }
 
     /// Stops reading from the socket (inbound backpressure) until `resumeReading`.
     public func pauseReading() {
-        guard !isReadingPaused else { return }
+        guard !isReadingPaused, state != .closed else { return }
         isReadingPaused = true
         loop.updateInterest(self)
     }
 
     public func resumeReading() {
-        guard isReadingPaused else { return }
+        guard isReadingPaused, state != .closed else { return }
         isReadingPaused = false
         loop.updateInterest(self)
         if tls != nil { loop.enqueue { [self] in loop.deliverBufferedPlaintext(self) } }
     }
 
-    /// Schedules `handler.timerFired(self, token)` after `delay`. O(1).
+    /// Schedules `handler.timerFired(self, token)` after `delay`. O(1). On a closed
+    /// connection nothing is scheduled and the handle is already stale.
     public func scheduleTimer(after delay: Duration, token: UInt64) -> TimerHandle {
-        loop.timers.schedule(at: loop.deadline(after: delay), .connection(slot: slot, generation: generation, token: token))
+        guard state != .closed else { return TimerHandle(index: .max, generation: 0) }
+        return loop.timers.schedule(at: loop.deadline(after: delay), .connection(slot: slot, generation: generation, token: token))
     }
 
     /// Moves a pending timer (e.g. an idle timeout after activity); false if it already fired
     /// or was cancelled. O(1).
     @discardableResult
     public func rescheduleTimer(_ handle: TimerHandle, after delay: Duration) -> Bool {
-        loop.timers.reschedule(handle, at: loop.deadline(after: delay))
+        guard state != .closed else { return false }
+        return loop.timers.reschedule(handle, at: loop.deadline(after: delay))
     }
 
     public func cancelTimer(_ handle: TimerHandle) {
+        guard state != .closed else { return }
         loop.cancelTimer(handle)
     }
 

@@ -113,7 +113,9 @@ public final class EventLoop {
         // its descriptors here, without callbacks (handlers may not outlive it).
         for slot in slots {
             switch slot.registration {
-            case .connection(let connection) where connection.state != .closed: syscalls.close(connection.descriptor)
+            case .connection(let connection) where connection.state != .closed:
+                connection.state = .closed  // its `loop` reference is about to dangle
+                syscalls.close(connection.descriptor)
             case .listener(let registration): registration.listener.close()
             case .signals(let watcher): Glibc.close(watcher.descriptor)
             default: break
@@ -283,13 +285,16 @@ public final class EventLoop {
     private func tearDown() {
         guard !hasTornDown else { return }
         hasTornDown = true
-        for connection in openConnections() { closeNow(connection, reason: .shutdown) }
-        closeAllListeners()
-        closeAllSignalWatchers()
-        runLocalJobs()
-        // Jobs posted before the mailbox closed still run (they see a stopped loop).
+        // Jobs posted before the mailbox closed still run, while connections are still open.
         for job in handle.mailbox.close() { job(self) }
-        runLocalJobs()
+        // Final callbacks may register new descriptors; a few passes settle it.
+        for _ in 0..<4 {
+            for connection in openConnections() { closeNow(connection, reason: .shutdown) }
+            closeAllListeners()
+            closeAllSignalWatchers()
+            if localJobs.isEmpty { break }
+            runLocalJobs()
+        }
         timedJobs = [:]
     }
 }

@@ -80,6 +80,7 @@ public final class EventLoopGroup: Sendable {
             state = nil
             return current
         }) else { return }
+        precondition(!joinable.contains { pthread_equal($0, pthread_self()) != 0 }, "a loop cannot join its own group")
         for thread in joinable { LoopThread.join(thread) }
     }
 }

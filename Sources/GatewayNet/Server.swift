@@ -10,12 +10,13 @@ public struct ListenerConfiguration: Sendable {
     public var host: String
     /// 0 asks the kernel for a free port (read it from `Server.port`).
     public var port: UInt16
-    /// listen(2) backlog (the kernel caps it at net.core.somaxconn).
+    /// listen(2) backlog (the kernel caps it at net.core.somaxconn); generous because
+    /// thousands of clients reconnect at once after a restart.
     public var backlog: Int32
     /// TLS for every accepted connection, or nil for plain TCP.
     public var tls: TLSContext?
 
-    public init(host: String = "0.0.0.0", port: UInt16 = 0, backlog: Int32 = 1024, tls: TLSContext? = nil) {
+    public init(host: String = "0.0.0.0", port: UInt16 = 0, backlog: Int32 = 4096, tls: TLSContext? = nil) {
         self.host = host
         self.port = port
         self.backlog = backlog

@@ -203,4 +203,44 @@ private func spin(_ loop: EventLoop, iterations: Int = 300, until condition: () 
         loop.stop()
         loop.run()
     }
+
+    @Test func gracefulCloseGivesUpOnASilentPeerAfterTheLingerTimeout() throws {
+        let time = Atomic<UInt64>(0)
+        var configuration = EventLoopConfiguration()
+        configuration.clock = MonotonicClock { time.load(ordering: .relaxed) }
+        configuration.lingerTimeout = .seconds(2)
+        let loop = try EventLoop(configuration: configuration)
+        let server = RecordingHandler(onOpen: { connection in
+            connection.write(Array("bye".utf8))
+            connection.close()
+        })
+        let listener = try loop.listen(on: SocketAddress(host: "127.0.0.1", port: 0)) { server }
+        let client = try BlockingClient(port: listener.localAddress().port)  // never sends FIN
+        #expect(spin(loop) { server.openedCount == 1 })
+        for _ in 0..<5 { loop.runOnce(maxWaitMilliseconds: 5) }
+        #expect(client.read(count: 3, timeoutMilliseconds: 2_000) == Array("bye".utf8))
+        #expect(server.closeReasons.isEmpty, "still lingering for the peer's FIN")
+        time.add(1_900_000_000, ordering: .relaxed)
+        loop.runOnce(maxWaitMilliseconds: 0)
+        #expect(server.closeReasons.isEmpty)
+        time.add(200_000_000, ordering: .relaxed)
+        loop.runOnce(maxWaitMilliseconds: 0)
+        #expect(server.closeReasons == [.lingerTimedOut])
+        loop.stop()
+        loop.run()
+    }
+
+    @Test func aResetFromThePeerClosesTheConnection() throws {
+        let loop = try EventLoop()
+        let server = RecordingHandler()
+        let listener = try loop.listen(on: SocketAddress(host: "127.0.0.1", port: 0)) { server }
+        let client = try BlockingClient(port: listener.localAddress().port)
+        #expect(spin(loop) { server.openedCount == 1 })
+        client.abort()
+        #expect(spin(loop) { !server.closeReasons.isEmpty })
+        let reason = server.closeReasons.first
+        #expect(reason == .readFailed(.connectionReset) || reason == .peerClosed)
+        loop.stop()
+        loop.run()
+    }
 }

@@ -54,7 +54,7 @@ final class RecordingHandler: ConnectionHandler, @unchecked Sendable {
 }
 
 /// A blocking TCP client with receive timeouts, for poking a loop from the test thread.
-/// `Sendable`: its only state is the immutable descriptor number.
+/// `Sendable`: its only state is the descriptor number, an atomic.
 final class BlockingClient: Sendable {
     enum ReadResult: Equatable {
         case closed(received: [UInt8])
@@ -62,22 +62,33 @@ final class BlockingClient: Sendable {
         case failed(Errno)
     }
 
-    let fd: Int32
+    private let descriptor: Atomic<Int32>
+    var fd: Int32 { descriptor.load(ordering: .relaxed) }
 
     init(port: UInt16, host: String = "127.0.0.1") throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = Atomic(fd)
         let address = try SocketAddress(host: host, port: port)
         let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
         if result != 0 {
             let error = Errno.current
-            Glibc.close(fd)
+            Glibc.close(descriptor.exchange(-1, ordering: .relaxed))  // deinit must not close it again
             throw error
         }
     }
 
-    deinit { Glibc.close(fd) }
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
 
     func close() { shutdown(fd, Int32(SHUT_RDWR)) }
+
+    /// Closes with RST instead of FIN (SO_LINGER 0).
+    func abort() {
+        var abort = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+        Glibc.close(descriptor.exchange(-1, ordering: .relaxed))
+    }
 
     func send(_ bytes: [UInt8]) {
         var offset = 0

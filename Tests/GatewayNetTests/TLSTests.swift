@@ -218,4 +218,32 @@ private func startTLSServer(_ certificate: TestCertificate, handler: any Connect
             return step.contains("/nonexistent/cert.pem")
         }
     }
+
+    @Test func aHandshakeThatNeverStartsIsAbandonedAtTheSetupDeadline() throws {
+        guard TestCertificate.isAvailable else { print("skipped: no \(TestCertificate.opensslPath)"); return }
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        let time = Atomic<UInt64>(0)
+        var configuration = EventLoopConfiguration()
+        configuration.clock = MonotonicClock { time.load(ordering: .relaxed) }
+        configuration.connectionSetupTimeout = .seconds(10)
+        let loop = try EventLoop(configuration: configuration)
+        let context = try TLSContext(certificateChainPath: certificate.certificatePath, privateKeyPath: certificate.keyPath)
+        let handler = RecordingHandler()
+        let listener = try loop.listen(on: SocketAddress(host: "127.0.0.1", port: 0), tls: context) { handler }
+        let client = try BlockingClient(port: listener.localAddress().port)  // connects, says nothing
+        for _ in 0..<20 where loop.connectionCount == 0 { loop.runOnce(maxWaitMilliseconds: 10) }
+        #expect(loop.connectionCount == 1)
+        time.add(10_000_000_000, ordering: .relaxed)
+        loop.runOnce(maxWaitMilliseconds: 0)
+        guard case .tlsFailed(.handshakeFailed(let detail))? = handler.closeReasons.first else {
+            Issue.record("expected the setup deadline to close the connection, got \(handler.closeReasons)")
+            return
+        }
+        #expect(detail.contains("not finished"))
+        #expect(handler.openedCount == 0)
+        #expect(client.readUntilClosed(timeoutMilliseconds: 2_000) == .closed(received: []))
+        loop.stop()
+        loop.run()
+    }
 }
