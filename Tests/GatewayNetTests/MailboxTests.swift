@@ -1,6 +1,7 @@
 // The loop mailbox: cross-thread jobs arrive complete and in order per sender; a stopped
 // loop refuses jobs.
 import Dispatch
+import Glibc
 import Synchronization
 import Testing
 @testable import GatewayNet
@@ -60,5 +61,23 @@ private final class Tally {
         let handle = group.loops[0]
         group.stop()
         #expect(handle.execute { _ in } == false)
+    }
+
+    @Test func wakeUpsCoalesceUntilTheLoopTakesTheQueue() throws {
+        let mailbox = try Mailbox()
+        func pendingWakes() -> UInt64 {
+            var counter: UInt64 = 0
+            return Glibc.read(mailbox.eventDescriptor, &counter, 8) == 8 ? counter : 0
+        }
+        for _ in 0..<3 { mailbox.post { _ in } }
+        #expect(pendingWakes() == 1, "three posts, one eventfd write")
+        var jobs: [LoopJob] = []
+        mailbox.take(into: &jobs)
+        #expect(jobs.count == 3)
+        #expect(pendingWakes() == 0)
+        mailbox.post { _ in }
+        #expect(pendingWakes() == 1, "a post after the take wakes the loop again")
+        #expect(mailbox.close().count == 1)
+        #expect(mailbox.post { _ in } == false)
     }
 }
