@@ -1,0 +1,197 @@
+// One connection's queued output: owned chunks and shared immutable buffers, flushed with
+// gathered writev calls. Invariant: `queuedBytes` equals the unwritten bytes of all chunks
+// (the head chunk counted from `headOffset`), and no queued chunk is empty.
+import Glibc
+
+/// Low and high watermarks for a connection's queued output, in bytes.
+public struct WriteWatermarks: Sendable, Equatable {
+    /// At or below this many queued bytes a connection that was above `high` is writable again.
+    public var low: Int
+    /// Above this many queued bytes the connection reports `isWritable == false`.
+    public var high: Int
+
+    public init(low: Int = 64 * 1024, high: Int = 256 * 1024) {
+        precondition(low >= 0 && high >= low, "watermarks need 0 <= low <= high (got \(low), \(high))")
+        self.low = low
+        self.high = high
+    }
+}
+
+/// What `OutboundBuffer.flush` achieved.
+public enum FlushOutcome: Equatable, Sendable {
+    /// Everything queued was written.
+    case drained
+    /// Bytes remain: the socket buffer is full (EAGAIN or a short write) or the per-call
+    /// writev budget ran out. The caller arms EPOLLOUT and flushes again when writable.
+    case pending
+    /// The write failed (EPIPE, ECONNRESET, …); the connection must be closed.
+    case failed(Errno)
+}
+
+/// A queue of byte chunks awaiting `writev`. Owned by one connection on one loop thread.
+/// Not copyable: chunks are appended in place, so two copies would corrupt each other.
+public struct OutboundBuffer: ~Copyable {
+    enum Chunk {
+        case owned(ByteChunk)
+        case shared(SharedBytes)
+
+        var base: UnsafeRawPointer {
+            switch self {
+            case .owned(let chunk): UnsafeRawPointer(chunk.base)
+            case .shared(let bytes): bytes.base
+            }
+        }
+
+        var count: Int {
+            switch self {
+            case .owned(let chunk): chunk.count
+            case .shared(let bytes): bytes.count
+            }
+        }
+    }
+
+    private var chunks: [Chunk] = []
+    /// Bytes of `chunks[0]` already written.
+    private var headOffset = 0
+    /// Unwritten bytes across all chunks.
+    public private(set) var queuedBytes = 0
+    /// Sticky flag with hysteresis: set above `watermarks.high`, cleared at or below `low`.
+    public private(set) var isAboveHighWatermark = false
+    public let watermarks: WriteWatermarks
+
+    public init(watermarks: WriteWatermarks = WriteWatermarks()) {
+        self.watermarks = watermarks
+    }
+
+    public var isEmpty: Bool { queuedBytes == 0 }
+    /// Number of queued chunks (each becomes one iovec). O(1).
+    public var chunkCount: Int { chunks.count }
+
+    /// Copies `bytes` into the queue, coalescing into the tail chunk when it has room. O(n).
+    public mutating func append(copying bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        if case .owned(let tail)? = chunks.last, tail.freeSpace >= bytes.count {
+            tail.append(bytes)
+        } else {
+            let chunk = ByteChunk(capacity: max(bytes.count, ByteChunk.standardCapacity))
+            chunk.append(bytes)
+            chunks.append(.owned(chunk))
+        }
+        accountAppended(bytes.count)
+    }
+
+    /// Copies the array's bytes into the queue. O(n).
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append(copying: $0) }
+    }
+
+    /// Lets an encoder write up to `capacity` bytes straight into the queue's tail chunk (no
+    /// intermediate buffer). `body` returns how many bytes it wrote (0...capacity); the
+    /// return value repeats it.
+    @discardableResult
+    public mutating func append(reserving capacity: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        guard capacity > 0 else { return 0 }
+        if case .owned(let tail)? = chunks.last, tail.freeSpace >= capacity {
+            let written = tail.append(upTo: capacity, body)
+            accountAppended(written)
+            return written
+        }
+        let chunk = ByteChunk(capacity: max(capacity, ByteChunk.standardCapacity))
+        let written = chunk.append(upTo: capacity, body)
+        if written > 0 { chunks.append(.owned(chunk)) }
+        accountAppended(written)
+        return written
+    }
+
+    /// Queues a reference to `bytes` without copying. O(1).
+    public mutating func append(_ bytes: SharedBytes) {
+        guard bytes.count > 0 else { return }
+        chunks.append(.shared(bytes))
+        accountAppended(bytes.count)
+    }
+
+    /// Drops everything queued (used when the connection closes).
+    public mutating func removeAll() {
+        chunks = []
+        headOffset = 0
+        queuedBytes = 0
+        isAboveHighWatermark = false
+    }
+
+    /// Writes queued bytes to `fd` with up to `maxWritevCalls` writev calls of at most
+    /// `iovecs.count` vectors each (the caller's reusable scratch, ≤ `maxIOVectors`).
+    /// EINTR is retried (and counts towards the budget); a short write or EAGAIN stops with
+    /// `.pending`. Complexity: O(chunks written).
+    public mutating func flush(
+        fd: Int32, syscalls: SystemCalls, iovecs: UnsafeMutableBufferPointer<iovec>, maxWritevCalls: Int = 16
+    ) -> FlushOutcome {
+        precondition(iovecs.count > 0, "flush needs at least one iovec of scratch")
+        var calls = 0
+        while !chunks.isEmpty {
+            if calls == maxWritevCalls { return .pending }
+            calls += 1
+            let (vectorCount, offered) = gather(into: iovecs)
+            let written: Int
+            do {
+                written = try syscalls.writev(fd, UnsafeBufferPointer(rebasing: iovecs[0..<vectorCount]))
+            } catch {
+                if error == .interrupted { continue }
+                if error == .wouldBlock { return .pending }
+                return .failed(error)
+            }
+            consume(written)
+            if written < offered { return .pending }
+        }
+        return .drained
+    }
+
+    /// Fills `iovecs` from the head of the queue; returns (vectors used, bytes offered).
+    private func gather(into iovecs: UnsafeMutableBufferPointer<iovec>) -> (Int, Int) {
+        let vectorCount = min(iovecs.count, chunks.count)
+        var offered = 0
+        for index in 0..<vectorCount {
+            let chunk = chunks[index]
+            let skip = index == 0 ? headOffset : 0
+            let length = chunk.count - skip
+            iovecs[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: chunk.base + skip), iov_len: length)
+            offered += length
+        }
+        return (vectorCount, offered)
+    }
+
+    /// Marks `count` bytes from the head as written, releasing finished chunks.
+    private mutating func consume(_ count: Int) {
+        precondition(count >= 0 && count <= queuedBytes, "writev reported \(count) of \(queuedBytes) bytes")
+        var remaining = count
+        var finished = 0
+        var offset = headOffset
+        while remaining > 0 {
+            let available = chunks[finished].count - offset
+            if remaining < available {
+                offset += remaining
+                remaining = 0
+            } else {
+                remaining -= available
+                finished += 1
+                offset = 0
+            }
+        }
+        headOffset = offset
+        if finished > 0 { releaseHead(finished) }
+        queuedBytes -= count
+        if isAboveHighWatermark && queuedBytes <= watermarks.low { isAboveHighWatermark = false }
+    }
+
+    private mutating func releaseHead(_ finished: Int) {
+        if finished == chunks.count && chunks.capacity > 64 {
+            chunks = []  // an idle connection should not keep a large vector alive
+        } else {
+            chunks.removeFirst(finished)
+        }
+    }
+
+    private mutating func accountAppended(_ count: Int) {
+        queuedBytes += count
+        if queuedBytes > watermarks.high { isAboveHighWatermark = true }
+    }
+}
