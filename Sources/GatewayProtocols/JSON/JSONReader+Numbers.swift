@@ -68,10 +68,10 @@ extension JSONReader {
             return value
         }
         let value = try doubleValue(range)
-        guard value.rounded(.towardZero) == value, value.magnitude <= 9_007_199_254_740_992 else {
+        guard let integer = exactInt64(value), integer.magnitude <= 9_007_199_254_740_992 else {
             throw fail(.notAnInteger, at: range.lowerBound)
         }
-        return Int64(value)
+        return integer
     }
 
     /// Any number as a Double (integers beyond 2^53 are rounded to the nearest Double).
@@ -109,4 +109,12 @@ extension JSONReader {
         guard value.isFinite else { throw fail(.numberOutOfRange, at: range.lowerBound) }
         return value
     }
+}
+
+/// The Int64 equal to `value`, or nil when it has a fraction or lies outside Int64. Written with a
+/// truncating conversion and a round trip instead of `rounded()`, which would pull in libm.
+func exactInt64(_ value: Double) -> Int64? {
+    guard value >= -9_223_372_036_854_775_808.0, value < 9_223_372_036_854_775_808.0 else { return nil }
+    let truncated = Int64(value)
+    return Double(truncated) == value ? truncated : nil
 }

@@ -60,11 +60,7 @@ public enum JSONValue: Sendable, Equatable {
     public var int64Value: Int64? {
         switch self {
         case .int(let value): return value
-        case .double(let value):
-            guard value.rounded(.towardZero) == value, value >= -9.223372036854775808e18, value < 9.223372036854775808e18 else {
-                return nil
-            }
-            return Int64(value)
+        case .double(let value): return exactInt64(value)
         default: return nil
         }
     }
