@@ -107,9 +107,9 @@ extension JSONReader {
 
     /// Four hex digits at `at`.
     private static func hexQuad(_ bytes: UnsafeRawBufferPointer, at: Int, end: Int, base: Int) throws(JSONError) -> UInt32 {
-        guard at + 4 <= end else { throw JSONError(offset: end - base, reason: .unexpectedEnd) }
         var value: UInt32 = 0
         for position in at..<at + 4 {
+            guard position < end else { throw JSONError(offset: end - base, reason: .unexpectedEnd) }
             let byte = bytes[position]
             let digit: UInt8
             switch byte {

@@ -214,7 +214,8 @@ public struct JSONReader: Sendable {
         return true
     }
 
-    /// Skips one complete value of any kind, validating it (strings are UTF-8 checked).
+    /// Skips one complete value of any kind, validating its syntax (strings are UTF-8 checked).
+    /// Numbers are checked against the grammar only, not converted: "1e400" skips fine.
     public mutating func skipValue() throws(JSONError) {
         switch try peekKind() {
         case .object:
