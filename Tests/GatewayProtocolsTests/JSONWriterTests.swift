@@ -37,6 +37,49 @@ import Testing
         #expect(text(writer) == #""\"\\/\b\f\n\r\t\u0000\u0001\u001f"# + "\u{7F} é 😀\"")
     }
 
+    @Test func escapesEverySpecialCharacterAtEveryPositionOfTheWordScan() {
+        // The writer tests 8 bytes at a time; put each special character at each offset of strings
+        // long enough to span several words, next to multi-byte UTF-8, and compare with a naive escaper.
+        let specials: [Unicode.Scalar] = ["\u{0}", "\u{1F}", "\"", "\\", "\n", "\u{7F}", "é", "\u{20}", "!", "]"]
+        for length in 0...20 {
+            for position in 0..<max(length, 1) {
+                for special in specials {
+                    var scalars = Array(repeating: Unicode.Scalar("a"), count: length)
+                    if length > 0 { scalars[position] = special }
+                    if length > 2 { scalars[(position + 1) % length] = "é" }
+                    var text = ""
+                    text.unicodeScalars.append(contentsOf: scalars)
+                    var writer = JSONWriter()
+                    writer.string(text)
+                    #expect(String(decoding: writer.bytes, as: UTF8.self) == naiveQuoted(text), "\(scalars)")
+                }
+            }
+        }
+    }
+
+    private func naiveQuoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
     @Test func escapesKeysToo() {
         var writer = JSONWriter()
         writer.beginObject()

@@ -36,57 +36,63 @@ public struct JSONWriter: Sendable {
         depth = 0
     }
 
+    /// Takes the pending separator: true when a comma must precede the next item.
     @inline(__always)
-    private mutating func separate() {
-        if needsComma { bytes.append(0x2C) }
-        needsComma = true
+    private mutating func takeComma() -> Bool {
+        defer { needsComma = true }
+        return needsComma
     }
 
     public mutating func beginObject() {
-        separate()
-        bytes.append(0x7B)
-        needsComma = false
-        depth += 1
+        openContainer(0x7B)
     }
 
     public mutating func endObject() {
-        precondition(depth > 0, "endObject without beginObject")
-        bytes.append(0x7D)
-        needsComma = true
-        depth -= 1
+        closeContainer(0x7D)
     }
 
     public mutating func beginArray() {
-        separate()
-        bytes.append(0x5B)
+        openContainer(0x5B)
+    }
+
+    public mutating func endArray() {
+        closeContainer(0x5D)
+    }
+
+    private mutating func openContainer(_ bracket: UInt8) {
+        let comma = takeComma()
+        bytes.append(addingCapacity: 2) { span in
+            if comma { span.append(0x2C) }
+            span.append(bracket)
+        }
         needsComma = false
         depth += 1
     }
 
-    public mutating func endArray() {
-        precondition(depth > 0, "endArray without beginArray")
-        bytes.append(0x5D)
+    private mutating func closeContainer(_ bracket: UInt8) {
+        precondition(depth > 0, "end of a container that was not begun")
+        bytes.append(bracket)
         needsComma = true
         depth -= 1
     }
 
     /// An object member name; the value written next belongs to it.
     public mutating func key(_ name: String) {
-        separate()
-        appendQuoted(name)
-        bytes.append(0x3A)
+        appendString(name, comma: takeComma(), colon: true)
         needsComma = false
     }
 
     public mutating func string(_ value: String) {
-        separate()
-        appendQuoted(value)
+        appendString(value, comma: takeComma(), colon: false)
     }
 
     public mutating func int(_ value: Int64) {
-        separate()
-        if value < 0 { bytes.append(0x2D) }
-        appendDecimal(value.magnitude)
+        let comma = takeComma()
+        bytes.append(addingCapacity: 22) { span in
+            if comma { span.append(0x2C) }
+            if value < 0 { span.append(0x2D) }
+            span.appendDecimal(value.magnitude)
+        }
     }
 
     public mutating func int(_ value: Int) {
@@ -94,38 +100,51 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func uint(_ value: UInt64) {
-        separate()
-        appendDecimal(value)
+        let comma = takeComma()
+        bytes.append(addingCapacity: 21) { span in
+            if comma { span.append(0x2C) }
+            span.appendDecimal(value)
+        }
     }
 
     /// Shortest representation that reads back to the same Double (Swift's `description`, which
     /// is valid JSON for finite values: "1.0", "1e-05", "1.7976931348623157e+308"). Non-finite → `null`.
     public mutating func double(_ value: Double) {
         guard value.isFinite else { return null() }
-        separate()
-        bytes.append(contentsOf: value.description.utf8)
+        var text = value.description
+        let comma = takeComma()
+        text.withUTF8 { utf8 in
+            bytes.append(addingCapacity: utf8.count + 1) { span in
+                if comma { span.append(0x2C) }
+                span.appendBytes(UnsafeRawBufferPointer(utf8))
+            }
+        }
     }
 
     public mutating func bool(_ value: Bool) {
-        separate()
         appendLiteral(value ? "true" : "false")
     }
 
     public mutating func null() {
-        separate()
         appendLiteral("null")
     }
 
-    @inline(__always)
     private mutating func appendLiteral(_ literal: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        let comma = takeComma()
+        bytes.append(addingCapacity: 6) { span in
+            if comma { span.append(0x2C) }
+            span.appendBytes(UnsafeRawBufferPointer(literal))
+        }
     }
 
     /// Inserts pre-encoded JSON as one value (e.g. a cached top-100 array). Precondition, not
     /// checked: `json` is exactly one valid JSON value.
     public mutating func raw(_ json: UnsafeRawBufferPointer) {
-        separate()
-        bytes.append(contentsOf: json)
+        let comma = takeComma()
+        bytes.append(addingCapacity: json.count + 1) { span in
+            if comma { span.append(0x2C) }
+            span.appendBytes(json)
+        }
     }
 
     /// Inserts pre-encoded JSON as one value; see `raw(_:)`.
@@ -133,60 +152,127 @@ public struct JSONWriter: Sendable {
         json.withUnsafeBytes { raw($0) }
     }
 
-    /// Appends the decimal digits of `value`, at most 20, through a stack buffer.
-    private mutating func appendDecimal(_ value: UInt64) {
-        if value < 10 {
-            bytes.append(0x30 + UInt8(value))
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var index = 20
-            var rest = value
-            repeat {
-                index -= 1
-                digits[index] = 0x30 + UInt8(rest % 10)
-                rest /= 10
-            } while rest != 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index..<20]))
-        }
-    }
-
-    /// Appends `"text"` with JSON escaping. Unescaped runs are copied in bulk. O(n).
-    private mutating func appendQuoted(_ text: String) {
-        bytes.append(0x22)
+    /// Appends `"text"` (plus a leading comma and a trailing colon when asked) in one reservation:
+    /// a first pass counts the extra bytes escapes need, the second copies unescaped runs in bulk.
+    private mutating func appendString(_ text: String, comma: Bool, colon: Bool) {
         var text = text
         text.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                appendEscape(byte)
-                runStart = index + 1
+            let raw = UnsafeRawBufferPointer(utf8)
+            let extra = Self.escapeOverhead(raw)
+            bytes.append(addingCapacity: raw.count + extra + 4) { span in
+                if comma { span.append(0x2C) }
+                span.append(0x22)
+                if extra == 0 {
+                    span.appendBytes(raw)
+                } else {
+                    span.appendEscaped(raw)
+                }
+                span.append(0x22)
+                if colon { span.append(0x3A) }
             }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
-        bytes.append(0x22)
     }
 
-    private mutating func appendEscape(_ byte: UInt8) {
-        let short: UInt8
-        switch byte {
-        case 0x22: short = 0x22  // \"
-        case 0x5C: short = 0x5C  // \\
-        case 0x08: short = 0x62  // \b
-        case 0x0C: short = 0x66  // \f
-        case 0x0A: short = 0x6E  // \n
-        case 0x0D: short = 0x72  // \r
-        case 0x09: short = 0x74  // \t
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            appendLiteral("\\u00")
-            bytes.append(hex.utf8Start[Int(byte >> 4)])
-            bytes.append(hex.utf8Start[Int(byte & 0x0F)])
-            return
+    /// Bytes that escaping adds to `text`: 1 for a two-character escape, 5 for `\u00XX`.
+    /// Clean 8-byte words are skipped with a SWAR test; from the first dirty word on (and for the
+    /// tail), bytes are counted one by one.
+    @inline(__always)
+    private static func escapeOverhead(_ text: UnsafeRawBufferPointer) -> Int {
+        var index = 0
+        while index + 8 <= text.count {
+            if needsEscape(text.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+            index += 8
         }
-        bytes.append(0x5C)
-        bytes.append(short)
+        var extra = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                extra += OutputSpan<UInt8>.shortEscape(byte) == nil ? 5 : 1
+            }
+            index += 1
+        }
+        return extra
+    }
+
+    /// True when some byte of `word` is `"`, `\\` or below 0x20. SWAR (bit tricks on a UInt64):
+    /// a byte b is zero iff `(b - 1) & ~b` has its high bit set, and below 0x20 iff
+    /// `(b - 0x20) & ~b` does; borrows can only add false hits above a true one, so "any" is exact.
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & (ones &* 0x80) != 0
+    }
+}
+
+extension OutputSpan where Element == UInt8 {
+    /// Copies `source` into the free capacity. Precondition: it fits (checked).
+    @inline(__always)
+    mutating func appendBytes(_ source: UnsafeRawBufferPointer) {
+        precondition(source.count <= freeCapacity, "OutputSpan overflow")
+        withUnsafeMutableBufferPointer { buffer, initialized in
+            UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initialized...])).copyMemory(from: source)
+            initialized += source.count
+        }
+    }
+
+    /// Appends the decimal digits of `value` (1–20 bytes), written right to left in place.
+    @inline(__always)
+    mutating func appendDecimal(_ value: UInt64) {
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20 && value >= bound {
+            digits += 1
+            bound &*= 10
+        }
+        precondition(digits <= freeCapacity, "OutputSpan overflow")
+        withUnsafeMutableBufferPointer { buffer, initialized in
+            var position = initialized + digits
+            var rest = value
+            repeat {
+                position -= 1
+                buffer[position] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
+            initialized += digits
+        }
+    }
+
+    /// The letter of the two-character escape of `byte` (`n` for LF…), or nil if it needs `\u00XX`.
+    @inline(__always)
+    static func shortEscape(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x22: 0x22  // \"
+        case 0x5C: 0x5C  // \\
+        case 0x08: 0x62  // \b
+        case 0x0C: 0x66  // \f
+        case 0x0A: 0x6E  // \n
+        case 0x0D: 0x72  // \r
+        case 0x09: 0x74  // \t
+        default: nil
+        }
+    }
+
+    /// Appends `text` with `"`, `\\` and C0 controls escaped; unescaped runs are copied in bulk.
+    mutating func appendEscaped(_ text: UnsafeRawBufferPointer) {
+        let hex: StaticString = "0123456789abcdef"
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            appendBytes(UnsafeRawBufferPointer(rebasing: text[runStart..<index]))
+            append(0x5C)
+            if let letter = Self.shortEscape(byte) {
+                append(letter)
+            } else {
+                appendBytes(UnsafeRawBufferPointer("u00"))
+                append(hex.utf8Start[Int(byte >> 4)])
+                append(hex.utf8Start[Int(byte & 0x0F)])
+            }
+            runStart = index + 1
+        }
+        appendBytes(UnsafeRawBufferPointer(rebasing: text[runStart...]))
     }
 }
