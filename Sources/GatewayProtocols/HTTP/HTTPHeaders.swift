@@ -24,6 +24,13 @@ public struct HTTPHeaders: Sendable, Equatable {
         for pair in pairs { add(name: pair.name, value: pair.value) }
     }
 
+    /// Reserves room for `bytes` of names and values and `fields` field lines (one allocation each
+    /// instead of repeated growth while a request's headers arrive).
+    public mutating func reserveCapacity(bytes: Int, fields count: Int) {
+        storage.reserveCapacity(bytes)
+        fields.reserveCapacity(count)
+    }
+
     /// Number of field lines (a repeated name counts once per line).
     public var count: Int { fields.count }
 

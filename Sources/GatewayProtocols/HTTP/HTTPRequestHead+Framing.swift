@@ -30,7 +30,6 @@ extension HTTPRequestHead {
     /// §8.6) and rejecting anything else. At most 18 digits so the value always fits in Int.
     private static func parseContentLength(_ headers: HTTPHeaders) throws(HTTPParseError) -> Int? {
         var result: Int?
-        var firstText = ""
         var failure: HTTPParseError?
         headers.forEachValue(named: "Content-Length") { value in
             guard failure == nil else { return }
@@ -43,10 +42,9 @@ extension HTTPRequestHead {
                     return
                 }
                 if let previous = result, previous != parsed {
-                    failure = .conflictingContentLength(first: firstText, second: HTTPByte.evidence(element))
-                } else if result == nil {
+                    failure = .conflictingContentLength(first: String(previous), second: HTTPByte.evidence(element))
+                } else {
                     result = parsed
-                    firstText = HTTPByte.evidence(element)
                 }
             }
             if elements == 0 && failure == nil { failure = .invalidContentLength(value: HTTPByte.evidence(value)) }
@@ -69,9 +67,9 @@ extension HTTPRequestHead {
     /// Accepts exactly one `chunked`, as the final coding, on HTTP/1.1. Other codings before it are
     /// understood as "not implemented" (501); every other shape is a framing error (400).
     private static func checkTransferEncoding(_ headers: HTTPHeaders, version: HTTPVersion) throws(HTTPParseError) {
-        let combined = HTTPByte.evidence(headers["Transfer-Encoding"] ?? "")
+        func invalid() -> HTTPParseError { .invalidTransferEncoding(value: HTTPByte.evidence(headers["Transfer-Encoding"] ?? "")) }
         // RFC 9112 §6.1: HTTP/1.0 with Transfer-Encoding must be treated as faulty framing.
-        if version == .http10 { throw .invalidTransferEncoding(value: combined) }
+        if version == .http10 { throw invalid() }
         var codings = 0
         var chunkedCount = 0
         var lastIsChunked = false
@@ -87,7 +85,7 @@ extension HTTPRequestHead {
                 }
             }
         }
-        guard codings > 0, lastIsChunked, chunkedCount == 1 else { throw .invalidTransferEncoding(value: combined) }
+        guard codings > 0, lastIsChunked, chunkedCount == 1 else { throw invalid() }
         if let firstUnknown { throw .unsupportedTransferCoding(coding: firstUnknown) }
     }
 

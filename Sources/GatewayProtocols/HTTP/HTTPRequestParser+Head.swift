@@ -40,18 +40,20 @@ extension HTTPRequestParser {
         // RFC 9112 §2.2: ignore empty lines before a request line (old clients send CRLF after a POST body).
         if line.isEmpty { return .continueParsing }
         requestLine = try withBytes(line) { bytes throws(HTTPParseError) in try Self.parseRequestLine(bytes) }
+        // Typical API requests carry 5–15 fields in a few hundred bytes; larger ones grow as usual.
+        headers.reserveCapacity(bytes: 512, fields: 16)
         state = .headerFields
         return .continueParsing
     }
 
     /// `method SP request-target SP HTTP-version`, single spaces, nothing else.
     static func parseRequestLine(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> RequestLine {
-        let malformed = HTTPParseError.malformedRequestLine(line: HTTPByte.evidence(line))
-        guard let firstSpace = line.firstIndex(of: HTTPByte.space), firstSpace > 0 else { throw malformed }
+        func malformed() -> HTTPParseError { .malformedRequestLine(line: HTTPByte.evidence(line)) }
+        guard let firstSpace = line.firstIndex(of: HTTPByte.space), firstSpace > 0 else { throw malformed() }
         let methodBytes = UnsafeRawBufferPointer(rebasing: line[0..<firstSpace])
         guard methodBytes.allSatisfy(HTTPByte.isTokenByte) else { throw .invalidMethod(method: HTTPByte.evidence(methodBytes)) }
         let afterMethod = UnsafeRawBufferPointer(rebasing: line[(firstSpace + 1)...])
-        guard let secondSpace = afterMethod.firstIndex(of: HTTPByte.space), secondSpace > 0 else { throw malformed }
+        guard let secondSpace = afterMethod.firstIndex(of: HTTPByte.space), secondSpace > 0 else { throw malformed() }
         let targetBytes = UnsafeRawBufferPointer(rebasing: afterMethod[0..<secondSpace])
         let versionBytes = UnsafeRawBufferPointer(rebasing: afterMethod[(secondSpace + 1)...])
 
@@ -116,12 +118,12 @@ extension HTTPRequestParser {
             throw .invalidHeaderName(field: HTTPByte.evidence(UnsafeRawBufferPointer(rebasing: line[0..<colon])))
         }
         let name = 0..<colon
-        let nameText = HTTPByte.evidence(UnsafeRawBufferPointer(rebasing: line[name]))
+        func nameText() -> String { HTTPByte.evidence(UnsafeRawBufferPointer(rebasing: line[name])) }
         if line[colon] != HTTPByte.colon {
             var probe = colon
             while probe < line.count && HTTPByte.isWhitespace(line[probe]) { probe += 1 }
             if probe > colon && probe < line.count && line[probe] == HTTPByte.colon {
-                throw .whitespaceBeforeColon(field: nameText)
+                throw .whitespaceBeforeColon(field: nameText())
             }
             throw .invalidHeaderName(field: HTTPByte.evidence(UnsafeRawBufferPointer(rebasing: line[0...colon])))
         }
@@ -130,7 +132,7 @@ extension HTTPRequestParser {
         while lower < upper && HTTPByte.isWhitespace(line[lower]) { lower += 1 }
         while upper > lower && HTTPByte.isWhitespace(line[upper - 1]) { upper -= 1 }
         for index in lower..<upper where !HTTPByte.isFieldValueByte(line[index]) {
-            throw .invalidHeaderValue(field: nameText)
+            throw .invalidHeaderValue(field: nameText())
         }
         return (name, lower..<upper)
     }

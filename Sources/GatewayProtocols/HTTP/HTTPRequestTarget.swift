@@ -99,14 +99,14 @@ struct HTTPRequestTarget: Sendable, Equatable {
     }
 
     /// Percent-decodes `bytes` (and `+` as space when asked) into a validated UTF-8 string; nil on
-    /// a malformed escape or invalid UTF-8. `scratch` is reused and afterwards holds the decoded
-    /// bytes. Fast path: no escapes → no scratch work.
+    /// a malformed escape or invalid UTF-8. `scratch` is reused: afterwards it holds the decoded
+    /// bytes when there was something to decode, and is empty on the fast path (no escapes, so the
+    /// result is the visible ASCII input itself).
     static func decode(_ bytes: UnsafeRawBufferPointer, plusAsSpace: Bool, scratch: inout [UInt8]) -> String? {
         let plus: UInt8 = 0x2B
         scratch.removeAll(keepingCapacity: true)
         guard bytes.contains(where: { $0 == HTTPByte.percent || (plusAsSpace && $0 == plus) }) else {
-            scratch.append(contentsOf: bytes)
-            return String(decoding: bytes, as: UTF8.self)  // visible ASCII: always valid
+            return String(decoding: bytes, as: UTF8.self)  // visible ASCII: always valid, no control byte
         }
         var index = 0
         while index < bytes.count {

@@ -132,7 +132,11 @@ public struct HTTPResponseEncoder: Sendable {
     private func appendField(_ name: StaticString, text: String, to out: inout [UInt8]) {
         appendLiteral(name, to: &out)
         appendLiteral(": ", to: &out)
-        for byte in text.utf8 { out.append(HTTPByte.isFieldValueByte(byte) ? byte : HTTPByte.space) }
+        if text.utf8.allSatisfy(HTTPByte.isFieldValueByte) {
+            out.append(contentsOf: text.utf8)
+        } else {
+            out.append(contentsOf: text.utf8.map { HTTPByte.isFieldValueByte($0) ? $0 : HTTPByte.space })
+        }
         appendLiteral("\r\n", to: &out)
     }
 

@@ -14,14 +14,15 @@ extension JSONReader {
     }
 
     private mutating func scanString(decode: Bool) throws(JSONError) -> String? {
-        let input = self.input  // a second reference (no copy) so `self` can be mutated below
-        let base = start
-        var position = index
-        let result = try input.withUnsafeBytesTyped { bytes throws(JSONError) -> String? in
-            try Self.scanString(bytes, position: &position, end: end, base: base, scratch: &scratch, decode: decode)
+        // Disjoint stored properties: `input` is only read while `index` and `scratch` are written.
+        try Self.scanString(input, position: &index, end: end, base: start, scratch: &scratch, decode: decode)
+    }
+
+    private static func scanString(_ input: borrowing [UInt8], position: inout Int, end: Int, base: Int,
+                                   scratch: inout [UInt8], decode: Bool) throws(JSONError) -> String? {
+        try input.withUnsafeBytesTyped { bytes throws(JSONError) -> String? in
+            try scanString(bytes, position: &position, end: end, base: base, scratch: &scratch, decode: decode)
         }
-        index = position
-        return result
     }
 
     /// The core scanner. `position` starts at the opening quote and ends after the closing one.
