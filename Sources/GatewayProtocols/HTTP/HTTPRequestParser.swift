@@ -107,6 +107,7 @@ public struct HTTPRequestParser: Sendable {
     /// saving a copy. `fill` returns how many bytes it wrote; a result ≤ 0 (EOF, error) appends
     /// nothing. Returns what `fill` returned. Precondition: the result is at most `maxCount`.
     public mutating func append(readingUpTo maxCount: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        precondition(maxCount >= 0, "negative read size")
         compactIfUseful()
         let oldCount = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: maxCount))
@@ -119,12 +120,14 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Removes and returns every unconsumed byte, e.g. the first WebSocket frames that arrived
-    /// behind an upgrade request. The parser is then empty and ready for a new request.
+    /// behind an upgrade request. The parser is then empty and, unless it has failed, ready for a
+    /// new request (a partly parsed request is dropped).
     public mutating func takeBufferedBytes() -> [UInt8] {
         let rest = Array(buffer[readIndex...])
         buffer.removeAll(keepingCapacity: true)
         readIndex = 0
         scanIndex = 0
+        if !hasFailed { finishMessage() }
         return rest
     }
 

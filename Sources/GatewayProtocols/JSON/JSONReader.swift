@@ -23,7 +23,8 @@ public struct JSONReader: Sendable {
     let start: Int
     let end: Int
     var index: Int
-    /// Deepest container nesting accepted (64 by default): `[[1]]` has depth 2.
+    /// Deepest container nesting accepted (64 by default): `[[1]]` has depth 2. `skipValue` and
+    /// `readValue` recurse once per level, so keep it in the hundreds at most.
     public let maxDepth: Int
     /// Containers currently open.
     public private(set) var depth = 0
