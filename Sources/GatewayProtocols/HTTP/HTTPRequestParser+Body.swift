@@ -10,7 +10,7 @@ extension HTTPRequestParser {
             guard available >= remaining else { return .needMoreBytes }
             let content = Array(buffer[readIndex..<readIndex + remaining])
             consume(remaining)
-            let head = headInProgress
+            let head = takeHeadInProgress()
             finishMessage()
             return .emit(.request(head, body: content))
         case .stream:
@@ -157,8 +157,9 @@ extension HTTPRequestParser {
         }
         switch bodyMode {
         case .aggregate:
-            let head = headInProgress
+            let head = takeHeadInProgress()
             let content = body
+            body = []
             finishMessage()
             return .emit(.request(head, body: content))
         case .stream:

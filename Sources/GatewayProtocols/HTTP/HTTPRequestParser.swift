@@ -177,10 +177,11 @@ public struct HTTPRequestParser: Sendable {
         extensionBytes = 0
     }
 
-    /// The head of the request whose body is being read. Invariant: set in every body state.
-    var headInProgress: HTTPRequestHead {
-        guard let currentHead else { preconditionFailure("body state without a request head") }
-        return currentHead
+    /// Moves the head of the request whose body was just completed out of the parser (no copy).
+    /// Invariant: set in every body state.
+    mutating func takeHeadInProgress() -> HTTPRequestHead {
+        guard let head = currentHead.take() else { preconditionFailure("body state without a request head") }
+        return head
     }
 
     /// Marks `count` bytes at `readIndex` as consumed.
