@@ -33,7 +33,7 @@ let httpKeepAliveCases: [HTTPKeepAliveCase] = [
         #expect(head.responseConnection == example.response)
         // Same answer through the parser.
         let wire = "GET / HTTP/1.\(example.version.minor)\r\nHost: h\r\n" + (example.connection.map { "Connection: \($0)\r\n" } ?? "") + "\r\n"
-        #expect(parseOutcome(wire.httpBytes, feed: .whole).events == [.request(head, body: [])])
+        #expect(httpParseOutcome(wire.httpBytes, feed: .whole).events == [.request(head, body: [])])
     }
 
     @Test func expectContinueOnlyCountsForHTTP11() throws {

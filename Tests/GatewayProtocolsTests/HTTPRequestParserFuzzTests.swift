@@ -19,8 +19,8 @@ import Testing
             for _ in 0..<length {
                 input.append(Bool.random(using: &random) ? alphabetByte(&random) : UInt8.random(in: 0...255, using: &random))
             }
-            let whole = parseOutcome(input, feed: .whole, limits: limits)
-            let split = parseOutcome(input, feed: .randomSplits(seed: seed &+ UInt64(iteration)), limits: limits)
+            let whole = httpParseOutcome(input, feed: .whole, limits: limits)
+            let split = httpParseOutcome(input, feed: .randomSplits(seed: seed &+ UInt64(iteration)), limits: limits)
             #expect(whole == split, "seed \(seed), iteration \(iteration), input \(input)")
         }
     }
@@ -34,9 +34,9 @@ import Testing
             var input = corpus[Int.random(in: 0..<corpus.count, using: &random)]
             for _ in 0..<Int.random(in: 1...4, using: &random) { mutate(&input, using: &random) }
             let mode: HTTPRequestParser.BodyMode = Bool.random(using: &random) ? .aggregate : .stream
-            let whole = parseOutcome(input, feed: .whole, mode: mode)
-            let drip = parseOutcome(input, feed: .byteByByte, mode: mode)
-            let split = parseOutcome(input, feed: .randomSplits(seed: seed &+ UInt64(iteration)), mode: mode)
+            let whole = httpParseOutcome(input, feed: .whole, mode: mode)
+            let drip = httpParseOutcome(input, feed: .byteByByte, mode: mode)
+            let split = httpParseOutcome(input, feed: .randomSplits(seed: seed &+ UInt64(iteration)), mode: mode)
             #expect(whole == drip && whole == split, "seed \(seed), iteration \(iteration), mode \(mode), input \(String(decoding: input, as: UTF8.self).debugDescription)\nwhole \(whole)\ndrip \(drip)\nsplit \(split)")
             if whole.error != nil { rejected += 1 }
         }

@@ -114,7 +114,7 @@ let httpRejections: [HTTPRejection] = [
     @Test(arguments: httpRejections)
     func rejectsWithTheRightStatusWhateverTheSplit(_ rejection: HTTPRejection) {
         for feed in HTTPFeed.all(randomCount: 4) {
-            let outcome = parseOutcome(rejection.wire.httpBytes, feed: feed, limits: rejection.limits)
+            let outcome = httpParseOutcome(rejection.wire.httpBytes, feed: feed, limits: rejection.limits)
             #expect(outcome.error == rejection.error, "\(rejection.name), fed \(feed): \(outcome)")
             #expect(outcome.error?.status.code == rejection.status, "\(rejection.name), fed \(feed)")
         }

@@ -17,7 +17,7 @@ let httpGoldenRequests: [HTTPGoldenRequest] = [
         wire: "GET /v1/boards/top%20players/rank?player=al%C3%AFce&window=daily&x=a+b&flag HTTP/1.1\r\n"
             + "Host: example.com\r\nAccept: */*\r\n\r\n",
         expected: {
-            [.request(try expectedHead(.get, "/v1/boards/top%20players/rank?player=al%C3%AFce&window=daily&x=a+b&flag",
+            [.request(try httpExpectedHead(.get, "/v1/boards/top%20players/rank?player=al%C3%AFce&window=daily&x=a+b&flag",
                                        ["Host": "example.com", "Accept": "*/*"]), body: [])]
         }),
     HTTPGoldenRequest(
@@ -25,7 +25,7 @@ let httpGoldenRequests: [HTTPGoldenRequest] = [
         wire: "POST /v1/scores HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n"
             + #"{"player":"p1","score":7}"#,
         expected: {
-            [.request(try expectedHead(.post, "/v1/scores", ["Host": "h", "Content-Type": "application/json", "Content-Length": "25"]),
+            [.request(try httpExpectedHead(.post, "/v1/scores", ["Host": "h", "Content-Type": "application/json", "Content-Length": "25"]),
                       body: #"{"player":"p1","score":7}"#.httpBytes)]
         }),
     HTTPGoldenRequest(
@@ -34,7 +34,7 @@ let httpGoldenRequests: [HTTPGoldenRequest] = [
             + "5;name=value\r\nhello\r\n6 ; q=\"a;\\\"b\" ;flag\r\n world\r\nA\r\n, chunked!\r\n"
             + "0;last\r\nX-Checksum: abc\r\nX-Other:  two \r\n\r\n",
         expected: {
-            [.request(try expectedHead(.post, "/v1/scores", ["Host": "h", "Transfer-Encoding": "chunked"]),
+            [.request(try httpExpectedHead(.post, "/v1/scores", ["Host": "h", "Transfer-Encoding": "chunked"]),
                       body: "hello world, chunked!".httpBytes)]
         }),
     HTTPGoldenRequest(
@@ -43,23 +43,23 @@ let httpGoldenRequests: [HTTPGoldenRequest] = [
             + "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nxyz"
             + "GET /c HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
         expected: {
-            [.request(try expectedHead(.get, "/a", ["Host": "h"]), body: []),
-             .request(try expectedHead(.post, "/b", ["Host": "h", "Content-Length": "3"]), body: "xyz".httpBytes),
-             .request(try expectedHead(.get, "/c", ["Host": "h", "Connection": "close"]), body: [])]
+            [.request(try httpExpectedHead(.get, "/a", ["Host": "h"]), body: []),
+             .request(try httpExpectedHead(.post, "/b", ["Host": "h", "Content-Length": "3"]), body: "xyz".httpBytes),
+             .request(try httpExpectedHead(.get, "/c", ["Host": "h", "Connection": "close"]), body: [])]
         }),
     HTTPGoldenRequest(
         name: "100-continue",
         wire: "PUT /v1/boards/b1 HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd",
         expected: {
-            let head = try expectedHead(.put, "/v1/boards/b1", ["Host": "h", "Expect": "100-continue", "Content-Length": "4"])
+            let head = try httpExpectedHead(.put, "/v1/boards/b1", ["Host": "h", "Expect": "100-continue", "Content-Length": "4"])
             return [.expectContinue(head), .request(head, body: "abcd".httpBytes)]
         }),
     HTTPGoldenRequest(
         name: "HTTP/1.0 keep-alive, leading empty lines, OPTIONS *",
         wire: "\r\n\r\nOPTIONS * HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\nDELETE http://h:8080/x/y?z=1 HTTP/1.0\r\n\r\n",
         expected: {
-            [.request(try expectedHead(.options, "*", ["Connection": "Keep-Alive"], version: .http10), body: []),
-             .request(try expectedHead(.delete, "http://h:8080/x/y?z=1", [:], version: .http10), body: [])]
+            [.request(try httpExpectedHead(.options, "*", ["Connection": "Keep-Alive"], version: .http10), body: []),
+             .request(try httpExpectedHead(.delete, "http://h:8080/x/y?z=1", [:], version: .http10), body: [])]
         }),
 ]
 
@@ -68,7 +68,7 @@ let httpGoldenRequests: [HTTPGoldenRequest] = [
     func goldenRequestGivesSameEventsWhateverTheSplit(_ golden: HTTPGoldenRequest) throws {
         let expected = HTTPParseOutcome(events: try golden.expected(), error: nil)
         for feed in HTTPFeed.all() {
-            let outcome = parseOutcome(golden.wire.httpBytes, feed: feed)
+            let outcome = httpParseOutcome(golden.wire.httpBytes, feed: feed)
             #expect(outcome == expected, "\(golden.name), fed \(feed)")
         }
     }
@@ -86,12 +86,12 @@ let httpGoldenRequests: [HTTPGoldenRequest] = [
             }
         }
         for feed in HTTPFeed.all() {
-            #expect(parseOutcome(golden.wire.httpBytes, feed: feed, mode: .stream) == expected, "\(golden.name), fed \(feed)")
+            #expect(httpParseOutcome(golden.wire.httpBytes, feed: feed, mode: .stream) == expected, "\(golden.name), fed \(feed)")
         }
     }
 
     @Test func decodesTargetIntoPathSegmentsAndQuery() throws {
-        let outcome = parseOutcome(httpGoldenRequests[0].wire.httpBytes, feed: .whole)
+        let outcome = httpParseOutcome(httpGoldenRequests[0].wire.httpBytes, feed: .whole)
         guard case .request(let head, _)? = outcome.events.first else {
             Issue.record("no request: \(outcome)")
             return

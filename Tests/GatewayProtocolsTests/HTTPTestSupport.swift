@@ -79,7 +79,7 @@ struct HTTPParseOutcome: Equatable, CustomStringConvertible {
 }
 
 /// Runs a fresh parser over `input` delivered as `feed`, pulling every event after each piece.
-func parseOutcome(_ input: [UInt8], feed: HTTPFeed, mode: HTTPRequestParser.BodyMode = .aggregate,
+func httpParseOutcome(_ input: [UInt8], feed: HTTPFeed, mode: HTTPRequestParser.BodyMode = .aggregate,
                   limits: HTTPParserLimits = HTTPParserLimits()) -> HTTPParseOutcome {
     var parser = HTTPRequestParser(limits: limits, bodyMode: mode)
     var outcome = HTTPParseOutcome()
@@ -96,7 +96,7 @@ func parseOutcome(_ input: [UInt8], feed: HTTPFeed, mode: HTTPRequestParser.Body
 }
 
 /// A request head as the public initialiser builds it; traps in tests only if the fixture is wrong.
-func expectedHead(_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders,
+func httpExpectedHead(_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders,
                   version: HTTPVersion = .http11) throws -> HTTPRequestHead {
     try HTTPRequestHead(method: method, target: target, version: version, headers: headers)
 }

@@ -27,10 +27,10 @@ import Testing
             input += writer.bytes
             input.append(0x0A)
         }
-        let lines = try PythonRunner.run(Self.canonicalizeScript, input: input).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try JSONPythonRunner.run(Self.canonicalizeScript, input: input).split(separator: "\n", omittingEmptySubsequences: false)
         try #require(lines.count == documents.count + 1, "seed \(seed)")
         for (offset, document) in documents.enumerated() {
-            #expect(String(lines[offset]) == PythonCanonicalJSON.encode(document), "seed \(seed), document \(offset)")
+            #expect(String(lines[offset]) == JSONPythonCanonical.encode(document), "seed \(seed), document \(offset)")
         }
     }
 
@@ -95,7 +95,7 @@ import Testing
 
     @Test func readerAgreesWithPythonOnPythonDocuments() throws {
         let seed: UInt64 = 20_240_229
-        let lines = try PythonRunner.run(Self.generateScript, input: Array(String(seed).utf8))
+        let lines = try JSONPythonRunner.run(Self.generateScript, input: Array(String(seed).utf8))
             .split(separator: "\n", omittingEmptySubsequences: false)
         try #require(lines.count == 801, "seed \(seed)")
         for pair in 0..<400 {
@@ -103,7 +103,7 @@ import Testing
             let canonical = String(lines[2 * pair + 1])
             do {
                 let value = try JSONValue(parsing: raw)
-                #expect(PythonCanonicalJSON.encode(value) == canonical, "seed \(seed), document \(pair)")
+                #expect(JSONPythonCanonical.encode(value) == canonical, "seed \(seed), document \(pair)")
             } catch {
                 Issue.record("seed \(seed), document \(pair): \(error) in \(String(decoding: raw, as: UTF8.self))")
             }

@@ -67,7 +67,7 @@ enum JSONTestDocuments {
 }
 
 /// What Python prints for `json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))`.
-enum PythonCanonicalJSON {
+enum JSONPythonCanonical {
     static func encode(_ value: JSONValue) -> String {
         var out = ""
         append(value, to: &out)
@@ -138,7 +138,7 @@ enum PythonCanonicalJSON {
     }
 }
 
-enum PythonRunner {
+enum JSONPythonRunner {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
