@@ -92,11 +92,16 @@ public final class Connection {
 
     /// Queues a reference to shared bytes (no copy on plain TCP; TLS encrypts a copy).
     public func write(_ bytes: SharedBytes) {
+        write(bytes, range: 0..<bytes.count)
+    }
+
+    /// Queues a reference to `bytes[range]` (no copy on plain TCP; TLS encrypts a copy).
+    public func write(_ bytes: SharedBytes, range: Range<Int>) {
         guard acceptsWrites else { return }
         if let tls {
-            bytes.withUnsafeBytes { loop.encrypt(self, tls, $0) }
+            bytes.withUnsafeBytes { loop.encrypt(self, tls, UnsafeRawBufferPointer(rebasing: $0[range])) }
         } else {
-            outbound.append(bytes)
+            outbound.append(bytes, range: range)
         }
         loop.scheduleFlush(self)
     }

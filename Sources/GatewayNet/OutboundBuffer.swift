@@ -33,19 +33,21 @@ public enum FlushOutcome: Equatable, Sendable {
 public struct OutboundBuffer: ~Copyable {
     enum Chunk {
         case owned(ByteChunk)
-        case shared(SharedBytes)
+        /// A slice (offset, count) of shared bytes: many small messages encoded into one
+        /// shared buffer per tick are queued without copying.
+        case shared(SharedBytes, Int, Int)
 
         var base: UnsafeRawPointer {
             switch self {
             case .owned(let chunk): UnsafeRawPointer(chunk.base)
-            case .shared(let bytes): bytes.base
+            case .shared(let bytes, let offset, _): bytes.base + offset
             }
         }
 
         var count: Int {
             switch self {
             case .owned(let chunk): chunk.count
-            case .shared(let bytes): bytes.count
+            case .shared(_, _, let count): count
             }
         }
     }
@@ -105,9 +107,15 @@ public struct OutboundBuffer: ~Copyable {
 
     /// Queues a reference to `bytes` without copying. O(1).
     public mutating func append(_ bytes: SharedBytes) {
-        guard bytes.count > 0 else { return }
-        chunks.append(.shared(bytes))
-        accountAppended(bytes.count)
+        append(bytes, range: 0..<bytes.count)
+    }
+
+    /// Queues a reference to `bytes[range]` without copying. O(1).
+    public mutating func append(_ bytes: SharedBytes, range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "slice outside the shared bytes")
+        guard !range.isEmpty else { return }
+        chunks.append(.shared(bytes, range.lowerBound, range.count))
+        accountAppended(range.count)
     }
 
     /// Drops everything queued (used when the connection closes).

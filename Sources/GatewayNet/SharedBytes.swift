@@ -27,7 +27,10 @@ public final class SharedBytes: @unchecked Sendable {
 
     /// Copies the array's bytes. O(n).
     public convenience init(_ bytes: [UInt8]) {
-        self.init(copying: bytes.withUnsafeBytes { $0 })
+        self.init(capacity: bytes.count) { destination in
+            bytes.withUnsafeBytes { destination.copyMemory(from: $0) }
+            return bytes.count
+        }
     }
 
     /// Lets an encoder write directly into fresh storage of `capacity` bytes; `body` returns
