@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "LeaderboardStorage", dependencies: ["LeaderboardEngine", "CSystem"]),
         .target(name: "GatewayProtocols", dependencies: ["COpenSSL"]),
         .target(name: "GatewayNet", dependencies: ["CSystem", "COpenSSL"]),
-        .target(name: "GatewayFanout", dependencies: ["LeaderboardEngine", "GatewayProtocols"]),
+        .target(name: "GatewayFanout", dependencies: ["LeaderboardEngine", "GatewayProtocols", "GatewayNet"]),
         .target(name: "Gateway", dependencies: [
             "LeaderboardEngine", "LeaderboardStorage", "GatewayProtocols", "GatewayNet", "GatewayFanout", "COpenSSL",
         ]),

@@ -1,0 +1,81 @@
+// Turning a batch's notifications and diffs into per-loop fan-out batches: each body is encoded
+// once into the tick's shared buffer, numbered (player pseq, stream event id), remembered for
+// resume/replay, and indexed for the loops where its recipients are connected.
+import GatewayFanout
+import GatewayNet
+import GatewayProtocols
+import LeaderboardEngine
+
+/// Collects one tick's messages for every loop.
+struct FanoutAccumulator {
+    var bytes: [UInt8] = []
+    var entries: [[FanoutBatch.Entry]]
+    var snapshots: [[StreamKey: FanoutBatch.Snapshot]]
+
+    init(loopCount: Int) {
+        entries = Array(repeating: [], count: loopCount)
+        snapshots = Array(repeating: [:], count: loopCount)
+    }
+
+    /// One batch per loop with something to deliver (nil for the others); all share one buffer.
+    func finish(appliedAt: UInt64) -> [FanoutBatch?] {
+        guard entries.contains(where: { !$0.isEmpty }) else { return Array(repeating: nil, count: entries.count) }
+        let shared = SharedBytes(bytes)
+        return entries.indices.map { i in
+            entries[i].isEmpty ? nil : FanoutBatch(bytes: shared, entries: entries[i], snapshots: snapshots[i], appliedAt: appliedAt)
+        }
+    }
+}
+
+extension EngineService {
+    func prepareFanout(_ outcome: BatchOutcome, into acc: inout FanoutAccumulator) {
+        let resumeLimit = configuration.push.resumeMessages
+        for n in outcome.notifications {
+            guard var pres = presence[n.recipient] else { continue }
+            pres.pseq += 1
+            let start = acc.bytes.count
+            let kind = encoder.encode(n, engine: engine, into: &acc.bytes)
+            let range = start..<acc.bytes.count
+            let priority: Priority = n.isSocial ? .p2 : .p1
+            pres.remember(pseq: pres.pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit)
+            for (i, count) in pres.sessionsPerLoop.enumerated() where count > 0 {
+                acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,
+                                                        sequence: pres.pseq, board: n.board, window: n.window, scope: n.scope))
+            }
+            presence[n.recipient] = pres
+        }
+        metrics.notificationsProduced.add(outcome.notifications.count)
+        for d in outcome.diffs {
+            let key = StreamKey(board: d.board, window: d.window, scope: d.scope)
+            guard var stream = streams[key] else { continue }
+            stream.lastEventID += 1
+            let start = acc.bytes.count
+            encoder.encode(d, engine: engine, into: &acc.bytes)
+            let range = start..<acc.bytes.count
+            stream.replay.append(id: stream.lastEventID, bytes: [MessageKind.board.rawValue] + acc.bytes[range])
+            stream.snapshot = nil
+            if stream.spectators > 0 {
+                let snapshot = makeSnapshot(key, &stream)
+                for (i, count) in stream.spectatorsPerLoop.enumerated() where count > 0 {
+                    acc.entries[i].append(FanoutBatch.Entry(target: .stream(key), priority: .p3, kind: .board, range: range,
+                                                            sequence: stream.lastEventID, board: d.board, window: d.window, scope: d.scope))
+                    acc.snapshots[i][key] = snapshot
+                }
+            }
+            streams[key] = stream
+        }
+    }
+
+    /// The stream's current top K as a snapshot body, cached until the next diff.
+    func makeSnapshot(_ key: StreamKey, _ stream: inout StreamState) -> FanoutBatch.Snapshot {
+        if let cached = stream.snapshot { return cached }
+        let depth = engine.definition(of: key.board).notifyDepth
+        var body: [UInt8] = []
+        if let (period, size, entries) = engine.topEntries(board: key.board, window: key.window, scope: key.scope, limit: depth) {
+            encoder.encodeSnapshot(key, period: period, size: size, entries: entries, engine: engine, into: &body)
+        }
+        let snapshot = FanoutBatch.Snapshot(bytes: SharedBytes(body), eventID: stream.lastEventID)
+        stream.snapshot = snapshot
+        return snapshot
+    }
+}

@@ -1,0 +1,190 @@
+// Engine-side session state: which players are present (connected, or within their resume
+// window) and on which loops, their personal sequence and resume buffer; which spectator streams
+// are followed from which loops, with their event ids and replay buffers; watch registrations.
+import GatewayFanout
+import GatewayNet
+import GatewayProtocols
+import LeaderboardEngine
+
+struct Presence {
+    var sessionsPerLoop: [Int]
+    var sessions = 0
+    /// Last personal sequence number handed out.
+    var pseq: UInt64 = 0
+    /// Recent personal messages for `resume`, oldest first.
+    var recent: [(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8])] = []
+    var disconnectedAt: Int64?
+
+    init(loopCount: Int) { sessionsPerLoop = Array(repeating: 0, count: loopCount) }
+
+    mutating func remember(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8], limit: Int) {
+        guard limit > 0 else { return }
+        recent.append((pseq, kind, priority, body))
+        if recent.count > limit { recent.removeFirst(recent.count - limit) }
+    }
+}
+
+struct StreamState {
+    var spectatorsPerLoop: [Int]
+    var spectators = 0
+    var lastEventID: UInt64 = 0
+    var replay: SSEReplayBuffer
+    var snapshot: FanoutBatch.Snapshot?
+
+    init(loopCount: Int, replayEvents: Int) {
+        spectatorsPerLoop = Array(repeating: 0, count: loopCount)
+        replay = SSEReplayBuffer(maxEvents: max(1, replayEvents), maxBytes: 1 << 20)
+    }
+}
+
+struct WatchKey: Hashable {
+    var player: PlayerIndex
+    var board: String
+    var window: WindowKind
+}
+
+extension EngineService {
+    // MARK: Players
+
+    /// A player's session opened on loop `loopIndex`. Returns the player's latest pseq.
+    func sessionOpened(_ player: String, loopIndex: Int) -> (PlayerIndex, UInt64)? {
+        guard let p = try? engine.setInAudience(player, true) else { return nil }
+        var pres = presence[p] ?? Presence(loopCount: loops.count)
+        pres.sessionsPerLoop[loopIndex] += 1
+        pres.sessions += 1
+        pres.disconnectedAt = nil
+        presence[p] = pres
+        metrics.playersPresent.set(presence.count)
+        return (p, pres.pseq)
+    }
+
+    func sessionClosed(_ p: PlayerIndex, loopIndex: Int) {
+        guard var pres = presence[p] else { return }
+        pres.sessionsPerLoop[loopIndex] -= 1
+        pres.sessions -= 1
+        if pres.sessions == 0 { pres.disconnectedAt = nowMilliseconds }
+        presence[p] = pres
+    }
+
+    /// Drops players whose resume window has passed: they leave the audience.
+    func expirePresence() {
+        let cutoff = nowMilliseconds - Int64(configuration.push.resumeAgeSeconds) * 1000
+        for (p, pres) in presence where pres.sessions == 0 && (pres.disconnectedAt ?? .max) <= cutoff {
+            presence[p] = nil
+            _ = try? engine.setInAudience(engine.players.name(of: p), false)
+        }
+        metrics.playersPresent.set(presence.count)
+    }
+
+    /// Personal messages after `after`, or a gap when they are no longer buffered.
+    func resume(_ p: PlayerIndex, after: UInt64) -> ResumeReply {
+        guard let pres = presence[p] else { return ResumeReply(messages: [], gap: after > 0, latest: 0) }
+        let missed = pres.recent.filter { $0.pseq > after }
+        let gap = after < pres.pseq && (missed.first?.pseq ?? pres.pseq + 1) != after + 1
+        return ResumeReply(messages: gap ? [] : missed.map { ($0.pseq, $0.kind, $0.priority, $0.body) }, gap: gap, latest: pres.pseq)
+    }
+
+    // MARK: Watching
+
+    func setWatching(_ p: PlayerIndex, board: String, window: WindowKind, _ on: Bool) throws(EngineError) {
+        let key = WatchKey(player: p, board: board, window: window)
+        let name = engine.players.name(of: p)
+        let count = watchCounts[key] ?? 0
+        if on {
+            if count == 0 { try engine.setWatching(name, board: board, window: window, true) }
+            watchCounts[key] = count + 1
+        } else if count > 0 {
+            if count == 1 {
+                watchCounts[key] = nil
+                try? engine.setWatching(name, board: board, window: window, false)
+            } else {
+                watchCounts[key] = count - 1
+            }
+        }
+    }
+
+    // MARK: Spectators
+
+    /// Resolves a stream from request parameters.
+    func streamKey(board: String, window: String, scope: String?, region: String?) throws(EngineError) -> StreamKey {
+        guard let b = engine.board(named: board) else { throw .unknownBoard(board) }
+        guard let w = WindowKind(rawValue: window), engine.definition(of: b).windows.contains(w) else {
+            throw .unknownWindow(board: board, window: window)
+        }
+        switch scope ?? (region == nil ? "global" : "region") {
+        case "global": return StreamKey(board: b, window: w, scope: .global)
+        case "region":
+            guard engine.definition(of: b).scopes.contains(.region) else { throw .scopeNotEnabled(board: board, scope: "region") }
+            guard let name = region, Identifier.validateName(name) == nil else { throw .invalidField("region", "a region name is required for scope=region") }
+            return StreamKey(board: b, window: w, scope: .region(engine.players.internRegion(name)))
+        default:
+            throw .invalidField("scope", "expected global or region for a spectator stream")
+        }
+    }
+
+    /// A session on `loopIndex` starts following `key`; replays after `lastEventID` if possible.
+    func spectate(_ key: StreamKey, loopIndex: Int, lastEventID: UInt64?) -> SpectateReply {
+        flush()
+        var stream = streams[key] ?? StreamState(loopCount: loops.count, replayEvents: configuration.sse.replayEvents)
+        if stream.spectators == 0 { metrics.spectatorStreams.add(1) }
+        stream.spectatorsPerLoop[loopIndex] += 1
+        stream.spectators += 1
+        var reply = SpectateReply(replay: [], snapshot: nil, gap: false, stream: key)
+        if let last = lastEventID {
+            if last == stream.lastEventID {
+                reply.replay = []
+            } else if case let .events(entries) = stream.replay.replay(after: last) {
+                reply.replay = entries.map { ($0.id, MessageKind(rawValue: $0.bytes[0]) ?? .board, Array($0.bytes.dropFirst())) }
+            } else {
+                reply.gap = true
+                reply.snapshot = makeSnapshot(key, &stream)
+            }
+        } else {
+            reply.snapshot = makeSnapshot(key, &stream)
+        }
+        streams[key] = stream
+        return reply
+    }
+
+    func unspectate(_ key: StreamKey, loopIndex: Int) {
+        guard var stream = streams[key], stream.spectatorsPerLoop[loopIndex] > 0 else { return }
+        stream.spectatorsPerLoop[loopIndex] -= 1
+        stream.spectators -= 1
+        if stream.spectators == 0 { metrics.spectatorStreams.add(-1) }
+        streams[key] = stream
+    }
+}
+
+extension EngineService {
+    static func errorBody(_ code: String, _ message: String) -> [UInt8] {
+        var w = JSONWriter(capacity: 128)
+        w.beginObject(); w.key("type"); w.string("error"); w.key("code"); w.string(code); w.key("message"); w.string(message); w.endObject()
+        return Array(w.bytes.dropFirst())
+    }
+
+    static func ackBody(_ request: String, _ fields: [(String, String)]) -> [UInt8] {
+        var w = JSONWriter(capacity: 128)
+        w.beginObject(); w.key("type"); w.string("ack"); w.key("request"); w.string(request)
+        for (k, v) in fields { w.key(k); w.string(v) }
+        w.endObject()
+        return Array(w.bytes.dropFirst())
+    }
+
+    /// Validates a personal subscription (scope global, region or friends).
+    func subscribe(board: String, window: String, scope: String, request: String) -> SubscriptionAck {
+        func fail(_ code: String, _ message: String) -> SubscriptionAck {
+            SubscriptionAck(request: request, subscription: nil, stream: nil, body: Self.errorBody(code, message))
+        }
+        guard let b = engine.board(named: board) else { return fail("unknown_board", "no board '\(board)'") }
+        let d = engine.definition(of: b)
+        guard let w = WindowKind(rawValue: window), d.windows.contains(w) else {
+            return fail("unknown_window", "board '\(board)' has no window '\(window)'")
+        }
+        guard let kind = ScopeKind(rawValue: scope), d.scopes.contains(kind) else {
+            return fail("scope_not_enabled", "board '\(board)' does not rank by '\(scope)'")
+        }
+        let code: UInt8 = kind == .global ? 0 : kind == .region ? 1 : 2
+        return SubscriptionAck(request: request, subscription: Subscription(board: b, window: w, scope: code), stream: nil,
+                               body: Self.ackBody(request, [("board", board), ("window", window), ("scope", scope)]))
+    }
+}

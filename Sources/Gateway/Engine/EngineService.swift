@@ -1,0 +1,254 @@
+// The engine thread: sole owner of the leaderboard engine. Runs as a one-loop event loop whose
+// mailbox carries commands from the I/O loops. Score events arriving in one loop iteration form
+// one batch (one apply, one log record); while the log writer fsyncs batch k, commands for
+// batch k+1 queue up (group commit). Replies and notifications of a batch leave only after its
+// durability point. Everything here is touched only by the engine thread.
+import GatewayFanout
+import GatewayNet
+import GatewayProtocols
+import LeaderboardEngine
+
+final class EngineService {
+    let engine: LeaderboardEngine
+    let configuration: GatewayConfiguration
+    let journal: any EngineJournal
+    let loops: [EventLoopHandle]
+    let gate: IngestGate
+    let metrics: Metrics
+    let log: Log
+    let clock: @Sendable () -> Int64
+    /// The engine's own loop (timers, enqueue); set when installed.
+    unowned(unsafe) var loop: EventLoop!
+    var handle: EngineHandle!
+
+    // Pending work of the current loop iteration.
+    var pendingEvents: [ScoreEvent] = []
+    var pendingRequests: [(events: Range<Int>, reply: ReplyTarget)] = []
+    var isFlushScheduled = false
+    /// Operations of ticks not yet handed to the journal (mutations join the next tick).
+    var tickOperations: [EngineOperation] = []
+
+    /// Ticks handed to the journal and not yet durable, oldest first.
+    var inflight: [Tick] = []
+    var nextTickID: UInt64 = 1
+    var storageFailure: String?
+
+    // Sessions and streams (see EngineService+Sessions).
+    var presence: [PlayerIndex: Presence] = [:]
+    var streams: [StreamKey: StreamState] = [:]
+    var watchCounts: [WatchKey: Int] = [:]
+    var encoder = NotificationEncoder()
+    var tickBuffer: [UInt8] = []
+    var queryCache: [String: HTTPReply] = [:]
+    var rotationTimer: TimerHandle?
+
+    /// A batch waiting for durability: what to release when it is.
+    struct Tick {
+        var id: UInt64
+        var replies: [(ReplyTarget, EngineReply)] = []
+        var fanout: [FanoutBatch?] = []
+        var appliedAt: UInt64 = 0
+        var loggedAt: UInt64 = 0
+        var durable = false
+    }
+
+    init(engine: LeaderboardEngine, configuration: GatewayConfiguration, journal: any EngineJournal,
+         loops: [EventLoopHandle], gate: IngestGate, metrics: Metrics, log: Log, clock: @escaping @Sendable () -> Int64) {
+        self.engine = engine
+        self.configuration = configuration
+        self.journal = journal
+        self.loops = loops
+        self.gate = gate
+        self.metrics = metrics
+        self.log = log
+        self.clock = clock
+        tickBuffer.reserveCapacity(64 << 10)
+    }
+
+    var nowMilliseconds: Int64 { clock() / 1_000_000 }
+
+    /// Binds the service to its loop and starts its timers.
+    func install(on loop: EventLoop, handle: EngineHandle) {
+        self.loop = loop
+        self.handle = handle
+        loop.context = self
+        scheduleRotation()
+        scheduleHousekeeping()
+    }
+
+    // MARK: Scores
+
+    /// Queues a request's events for this iteration's batch.
+    func submitScores(_ events: [ScoreEvent], reply: ReplyTarget) {
+        if let storageFailure {
+            gate.release(events.count)
+            reply.send(.http(.error(.serviceUnavailable, "storage_failed", "the write-ahead log failed: \(storageFailure)")))
+            return
+        }
+        let start = pendingEvents.count
+        pendingEvents.append(contentsOf: events)
+        pendingRequests.append((start..<pendingEvents.count, reply))
+        scheduleFlush()
+    }
+
+    func scheduleFlush() {
+        guard !isFlushScheduled else { return }
+        isFlushScheduled = true
+        loop.enqueue { [unowned self] in self.flush() }
+    }
+
+    /// Applies everything pending as batches of at most `tickMaxEvents`, then logs the tick.
+    func flush() {
+        isFlushScheduled = false
+        guard !pendingEvents.isEmpty || !tickOperations.isEmpty else { return }
+        var tick = Tick(id: nextTickID)
+        nextTickID += 1
+        tick.appliedAt = MonotonicClock.system.now()
+        let started = tick.appliedAt
+        let events = pendingEvents, requests = pendingRequests
+        pendingEvents.removeAll(keepingCapacity: true)
+        pendingRequests.removeAll(keepingCapacity: true)
+        var fanout = FanoutAccumulator(loopCount: loops.count)
+        if !events.isEmpty {
+            let now = nowMilliseconds
+            let limit = configuration.ingest.tickMaxEvents
+            var offset = 0
+            var results: [EventResult] = []
+            var changes: [WindowChange] = []
+            results.reserveCapacity(events.count)
+            while offset < events.count {
+                let slice = Array(events[offset..<min(events.count, offset + limit)])
+                var outcome = engine.apply(slice, now: now)
+                let base = changes.count
+                for i in outcome.results.indices { outcome.results[i].changes = (outcome.results[i].changes.lowerBound + base)..<(outcome.results[i].changes.upperBound + base) }
+                results += outcome.results
+                changes += outcome.changes
+                tickOperations.append(.scores(now: now, events: slice))
+                prepareFanout(outcome, into: &fanout)
+                metrics.batchEvents.observe(nanoseconds: slice.count)
+                offset += limit
+            }
+            gate.release(events.count)
+            metrics.ingestQueued.set(gate.queuedEvents)
+            countResults(results)
+            for (range, reply) in requests {
+                tick.replies.append((reply, .scores(makeScoreReply(events[range], results[range], changes))))
+            }
+            queryCache.removeAll(keepingCapacity: true)
+        }
+        tick.fanout = fanout.finish(appliedAt: tick.appliedAt)
+        metrics.tickDuration.observe(nanoseconds: Int(MonotonicClock.system.now() - started))
+        commit(&tick)
+    }
+
+    private func countResults(_ results: [EventResult]) {
+        var accepted = 0, rejected = 0, duplicate = 0
+        for r in results {
+            switch r.status {
+            case .accepted: accepted += 1
+            case .rejected: rejected += 1
+            case .duplicate: duplicate += 1
+            }
+        }
+        metrics.ingestAccepted.add(accepted)
+        metrics.ingestRejected.add(rejected)
+        metrics.ingestDuplicate.add(duplicate)
+    }
+
+    /// Hands the tick's operations to the journal; releases its output once durable.
+    func commit(_ tick: inout Tick) {
+        let operations = tickOperations
+        tickOperations.removeAll(keepingCapacity: true)
+        metrics.ticks.add(1)
+        tick.loggedAt = MonotonicClock.system.now()
+        let id = tick.id
+        inflight.append(tick)
+        if operations.isEmpty {
+            tickDurable(id, .success(0))
+            return
+        }
+        let handle = self.handle!
+        journal.append(operations) { result in
+            handle.run { service in service.tickDurable(id, result) }
+        }
+        journal.snapshotIfDue(engine, nowMilliseconds: nowMilliseconds)
+    }
+
+    /// The journal reports a tick durable (or failed); release ticks in order.
+    func tickDurable(_ id: UInt64, _ result: Result<UInt64, any Error>) {
+        if case let .failure(error) = result, storageFailure == nil {
+            storageFailure = "\(error)"
+            gate.set(.failed)
+            log.error("write-ahead log failed: \(error); refusing writes from now on")
+        }
+        if let i = inflight.firstIndex(where: { $0.id == id }) { inflight[i].durable = true }
+        while let first = inflight.first, first.durable {
+            inflight.removeFirst()
+            release(first)
+        }
+    }
+
+    private func release(_ tick: Tick) {
+        metrics.commitLatency.observe(nanoseconds: Int(MonotonicClock.system.now() - tick.loggedAt))
+        if let storageFailure {
+            for (reply, _) in tick.replies {
+                reply.send(.http(.error(.serviceUnavailable, "storage_failed", "not durable: \(storageFailure)")))
+            }
+            return
+        }
+        for (reply, message) in tick.replies { reply.send(message) }
+        for (i, batch) in tick.fanout.enumerated() {
+            guard let batch else { continue }
+            loops[i].execute { loop in (loop.context as? LoopContext)?.dispatch(batch) }
+        }
+    }
+
+    /// Runs `operation` (a mutation) after pending scores, logs it with this tick, and replies
+    /// after durability.
+    func mutate(_ operation: EngineOperation, reply: ReplyTarget, _ perform: () -> HTTPReply) {
+        if let storageFailure {
+            reply.send(.http(.error(.serviceUnavailable, "storage_failed", "the write-ahead log failed: \(storageFailure)")))
+            return
+        }
+        flush()
+        let answer = perform()
+        queryCache.removeAll(keepingCapacity: true)
+        var tick = Tick(id: nextTickID)
+        nextTickID += 1
+        if answer.status.code < 300 { tickOperations.append(operation) }
+        tick.replies.append((reply, .http(answer)))
+        commit(&tick)
+    }
+
+    private func makeScoreReply(_ events: ArraySlice<ScoreEvent>, _ results: ArraySlice<EventResult>,
+                                _ changes: [WindowChange]) -> ScoreReply {
+        var out = ScoreReply(results: [], changes: [])
+        out.results.reserveCapacity(results.count)
+        for (event, var r) in zip(events, results) {
+            let start = out.changes.count
+            if !r.changes.isEmpty, let board = engine.board(named: event.board) {
+                for c in changes[r.changes] {
+                    out.changes.append(ScoreReplyChange(
+                        window: c.window, period: encoder.periodLabel(engine, board, c.window, c.periodStart),
+                        region: c.scope.region.map { engine.players.regionName($0) },
+                        oldRank: c.oldRank, newRank: c.newRank, oldScore: c.oldScore, newScore: c.newScore))
+                }
+            }
+            r.changes = start..<out.changes.count
+            out.results.append(r)
+        }
+        return out
+    }
+}
+
+/// The engine thread as seen from other threads.
+struct EngineHandle: Sendable {
+    let loop: EventLoopHandle
+
+    /// Runs `body` with the service on the engine thread.
+    func run(_ body: @escaping @Sendable (EngineService) -> Void) {
+        loop.execute { loop in
+            if let service = loop.context as? EngineService { body(service) }
+        }
+    }
+}

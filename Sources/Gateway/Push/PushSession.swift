@@ -1,0 +1,213 @@
+// What WebSocket and SSE sessions share: the per-connection priority queue, sequence numbers,
+// subscription filtering, de-duplication across resume/replay, and backpressure (coalesce
+// spectator diffs above the soft limit; disconnect above the hard limit or when the oldest
+// personal message is too old — personal messages are never dropped silently: the client
+// resumes by pseq). Owned by the connection's loop.
+import GatewayFanout
+import GatewayNet
+import GatewayProtocols
+import LeaderboardEngine
+
+struct Subscription: Hashable, Sendable {
+    var board: BoardIndex
+    var window: WindowKind
+    /// 0 global, 1 region, 2 friends.
+    var scope: UInt8
+
+    static func scopeCode(_ scope: ScopeKey) -> UInt8 { scope.isGlobal ? 0 : scope.isFriends ? 2 : 1 }
+}
+
+class PushSession: EngineReplyReceiver {
+    unowned(unsafe) let context: LoopContext
+    let connection: Connection
+    let framing: Framing
+    var queue = OutboundQueue()
+    /// Per-connection message counter (the `seq` of every message).
+    var seq: UInt64 = 0
+    var isClosed = false
+    var player: PlayerIndex?
+    /// Highest pseq queued to this connection (personal messages at or below it are duplicates).
+    var lastPseq: UInt64 = 0
+    /// Live personal messages held while a resume is answered (delivered after it, in order).
+    var resumePending = false
+    var held: [OutboundQueue.Item] = []
+    var subscriptions: Set<Subscription> = []
+    /// Deliver every personal message (SSE personal stream without filters).
+    var wantsAllPersonal = false
+    /// Spectated streams → last event id queued.
+    var spectating: [StreamKey: UInt64] = [:]
+    /// Bytes this session contributes to the queue gauge.
+    private var accountedBytes = 0
+
+    init(context: LoopContext, connection: Connection, framing: Framing) {
+        self.context = context
+        self.connection = connection
+        self.framing = framing
+    }
+
+    var metrics: Metrics { context.shared.metrics }
+    var push: GatewayConfiguration.Push { context.shared.configuration.push }
+
+    func accepts(_ entry: FanoutBatch.Entry) -> Bool {
+        switch entry.target {
+        case .player:
+            if wantsAllPersonal { return true }
+            if subscriptions.contains(Subscription(board: entry.board, window: entry.window, scope: Subscription.scopeCode(entry.scope))) {
+                return true
+            }
+            // Watching implies the global scope of that board window.
+            return entry.scope.isGlobal && watching.contains(Subscription(board: entry.board, window: entry.window, scope: 0))
+        case let .stream(key):
+            return spectating[key] != nil
+        }
+    }
+
+    /// Board windows this session watches (global rank follow).
+    var watching: Set<Subscription> = []
+
+    func enqueue(_ item: OutboundQueue.Item) {
+        guard !isClosed else { return }
+        if item.isPersonal {
+            if resumePending {
+                held.append(item)
+                return
+            }
+            guard item.sequence > lastPseq else { return }
+            lastPseq = item.sequence
+        } else if let stream = item.stream, item.sequence != 0 {
+            guard let last = spectating[stream], item.sequence > last else { return }
+            spectating[stream] = item.sequence
+        }
+        queue.push(item)
+    }
+
+    /// Queues a control or one-off message built from `body` (a brace-less JSON object).
+    func enqueueControl(_ body: [UInt8], kind: MessageKind, priority: Priority = .p0, sequence: UInt64 = 0, stream: StreamKey? = nil) {
+        queue.push(OutboundQueue.Item(bytes: SharedBytes(body), range: 0..<body.count, kind: kind, priority: priority,
+                                      sequence: sequence, isPersonal: false, stream: stream, enqueuedAt: context.loop.now))
+    }
+
+    /// Moves queued messages onto the socket in priority order, applying backpressure first.
+    func pump() {
+        guard !isClosed else { return }
+        let total = queue.bytes + connection.queuedBytes
+        if total > push.softLimitBytes {
+            let dropped = queue.coalesceSpectators(latest: { self.context.latestSnapshots[$0] }, now: context.loop.now)
+            if dropped > 0 { metrics.coalescedDiffs.add(dropped) }
+        }
+        let now = context.loop.now
+        let maxAge = UInt64(push.maxPersonalAgeMilliseconds) * 1_000_000
+        if queue.bytes + connection.queuedBytes > push.hardLimitBytes {
+            disconnect(.slowConsumer, "slow consumer: more than \(push.hardLimitBytes) bytes queued")
+            return
+        }
+        if let oldest = queue.oldestPersonalEnqueuedAt, now > oldest, now - oldest > maxAge {
+            disconnect(.personalBacklogAge, "slow consumer: personal messages waited over \(push.maxPersonalAgeMilliseconds) ms")
+            return
+        }
+        let t = context.now
+        while connection.isWritable, let item = queue.pop() {
+            seq += 1
+            context.framer.write(item, seq: seq, t: t, framing: framing, to: connection)
+            metrics.notificationsSent[item.priority]!.add(1)
+        }
+        if !queue.isEmpty { context.markBacklogged(self) }
+        account()
+    }
+
+    /// Keeps the queued-bytes gauge current.
+    func account() {
+        let now = isClosed ? 0 : queue.bytes + connection.queuedBytes
+        metrics.queueBytes.add(now - accountedBytes)
+        accountedBytes = now
+    }
+
+    /// Closes because of backpressure; subclasses send the protocol's goodbye.
+    func disconnect(_ reason: Metrics.DisconnectReason, _ message: String) {
+        metrics.disconnects[reason]!.add(1)
+        context.shared.log.info("disconnecting \(connection.peerAddress().map { "\($0)" } ?? "client"): \(message)")
+        queue.removeAll()
+        sendGoodbye(reason, message)
+        closeSession()
+    }
+
+    /// Protocol-specific last words (WebSocket close frame, SSE comment). Override.
+    func sendGoodbye(_ reason: Metrics.DisconnectReason, _ message: String) {}
+
+    /// Leaves every index and tells the engine; idempotent.
+    func closeSession() {
+        guard !isClosed else { return }
+        isClosed = true
+        queue.removeAll()
+        held.removeAll()
+        account()
+        let index = context.index
+        if let player {
+            context.unregister(self, player: player)
+            let watches = watching.map { ($0.board, $0.window) }
+            context.shared.engine.run { service in
+                for (b, w) in watches { try? service.setWatching(player, board: service.engine.definition(of: b).id, window: w, false) }
+                service.sessionClosed(player, loopIndex: index)
+            }
+        }
+        for key in spectating.keys {
+            context.unregister(self, stream: key)
+            context.shared.engine.run { service in service.unspectate(key, loopIndex: index) }
+        }
+        spectating = [:]
+        connection.close()
+    }
+
+    // MARK: Engine replies shared by both protocols
+
+    func receive(_ reply: EngineReply, id: UInt64) {
+        guard !isClosed else { return }
+        switch reply {
+        case let .spectate(r): applySpectate(r)
+        case let .resume(r): applyResume(r)
+        default: receiveOther(reply, id: id)
+        }
+        pump()
+    }
+
+    /// Replies a subclass handles (acks, errors). Override.
+    func receiveOther(_ reply: EngineReply, id: UInt64) {}
+
+    func applySpectate(_ r: SpectateReply) {
+        if r.gap {
+            var w = JSONWriter(capacity: 64)
+            w.beginObject(); w.key("type"); w.string("reset"); w.key("reason"); w.string("last_event_id_unavailable"); w.endObject()
+            enqueueControl(Array(w.bytes.dropFirst()), kind: .reset, priority: .p3, stream: r.stream)
+        }
+        var last = spectating[r.stream] ?? 0
+        if let snapshot = r.snapshot {
+            queue.push(OutboundQueue.Item(bytes: snapshot.bytes, range: 0..<snapshot.bytes.count, kind: .snapshot, priority: .p3,
+                                          sequence: snapshot.eventID, isPersonal: false, stream: r.stream, enqueuedAt: context.loop.now))
+            last = max(last, snapshot.eventID)
+        }
+        for (id, kind, body) in r.replay where id > last {
+            enqueueControl(body, kind: kind, priority: .p3, sequence: id, stream: r.stream)
+            last = id
+        }
+        spectating[r.stream] = last
+    }
+
+    func applyResume(_ r: ResumeReply) {
+        resumePending = false
+        if r.gap {
+            var w = JSONWriter(capacity: 64)
+            w.beginObject(); w.key("type"); w.string("reset"); w.key("reason"); w.string("gap_too_large")
+            w.key("latest_pseq"); w.uint(r.latest); w.endObject()
+            enqueueControl(Array(w.bytes.dropFirst()), kind: .reset, priority: .p1)
+            lastPseq = max(lastPseq, r.latest)
+        }
+        for m in r.messages where m.pseq > lastPseq {
+            queue.push(OutboundQueue.Item(bytes: SharedBytes(m.body), range: 0..<m.body.count, kind: m.kind, priority: m.priority,
+                                          sequence: m.pseq, isPersonal: true, stream: nil, enqueuedAt: context.loop.now))
+            lastPseq = m.pseq
+        }
+        let live = held
+        held = []
+        for item in live { enqueue(item) }
+    }
+}

@@ -1,0 +1,286 @@
+// A game client's WebSocket connection after the upgrade: frames in through the RFC 6455
+// decoder and connection state machine (heartbeat, idle, close handshake), client commands to
+// the engine, notifications out through the session's priority queue. Also serves the echo
+// endpoint used for conformance tests. Owned by the connection's loop.
+import GatewayFanout
+import GatewayNet
+import GatewayProtocols
+import LeaderboardEngine
+
+final class WebSocketSession: PushSession, ConnectionHandler {
+    enum Mode { case game, echo }
+
+    let mode: Mode
+    private var decoder: WebSocketFrameDecoder
+    private var machine: WebSocketConnectionStateMachine
+    private var events: [WebSocketEvent] = []
+    private var heartbeat: TimerHandle?
+    private var scratch: [UInt8] = []
+    private let frames = WebSocketFrameEncoder(role: .server)
+    private var pendingReplies: [UInt64: String] = [:]
+    /// Token text from the URL, verified when the session starts.
+    private var playerName: String?
+
+    init(context: LoopContext, connection: Connection, mode: Mode, player: String?) {
+        self.mode = mode
+        playerName = player
+        let ws = context.shared.configuration.websocket
+        let config = WebSocketConnectionStateMachine.Configuration(
+            pingInterval: ws.pingIntervalMilliseconds > 0 ? .milliseconds(ws.pingIntervalMilliseconds) : nil,
+            pongTimeout: .milliseconds(ws.pongTimeoutMilliseconds),
+            idleTimeout: ws.idleTimeoutMilliseconds > 0 ? .milliseconds(ws.idleTimeoutMilliseconds) : nil,
+            closeTimeout: .seconds(5), maxMessageBytes: ws.maxMessageBytes)
+        machine = WebSocketConnectionStateMachine(configuration: config, now: context.loop.now)
+        decoder = machine.makeDecoder()
+        super.init(context: context, connection: connection, framing: .webSocket)
+    }
+
+    /// Called right after the 101 response: registers the player and reads bytes that came with
+    /// the upgrade request.
+    func start(leftover: [UInt8]) {
+        context.shared.metrics.connections[.websocket]!.add(1)
+        if let name = playerName { authenticate(name) }
+        armHeartbeat()
+        if !leftover.isEmpty { leftover.withUnsafeBytes { connectionRead(connection, $0) } }
+    }
+
+    private func authenticate(_ name: String) {
+        playerName = name
+        let target = context.expectReply(self)
+        pendingReplies[target.id] = "auth"
+        let index = context.index
+        context.shared.engine.run { service in
+            let opened = service.sessionOpened(name, loopIndex: index)
+            target.send(.sessionOpened(opened?.0, latestPseq: opened?.1 ?? 0))
+        }
+    }
+
+    // MARK: ConnectionHandler
+
+    func connectionOpened(_ connection: Connection) {}
+
+    func connectionRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
+        guard !isClosed else { return }
+        events.removeAll(keepingCapacity: true)
+        do {
+            try decoder.decode(bytes, into: &events)
+        } catch {
+            for e in events { perform(machine.received(e, now: context.loop.now)) }
+            metrics.disconnects[.protocolError]!.add(1)
+            perform(machine.receivedProtocolError(error))
+            return
+        }
+        for e in events where !isClosed { perform(machine.received(e, now: context.loop.now)) }
+        armHeartbeat()
+    }
+
+    func connectionWritable(_ connection: Connection) { pump() }
+
+    func timerFired(_ connection: Connection, _ token: UInt64) {
+        heartbeat = nil
+        perform(machine.tick(now: context.loop.now))
+        armHeartbeat()
+    }
+
+    func shutdownRequested(_ connection: Connection) {
+        perform(machine.close(code: .goingAway, reason: "server shutting down", now: context.loop.now))
+        if !isClosed {
+            metrics.disconnects[.shutdown]!.add(1)
+            closeSession()
+        }
+    }
+
+    func connectionClosed(_ connection: Connection, _ reason: CloseReason) {
+        machine.transportClosed()
+        context.cancelReplies(Array(pendingReplies.keys))
+        pendingReplies = [:]
+        context.shared.metrics.connections[.websocket]!.add(-1)
+        closeSession()
+    }
+
+    private func armHeartbeat() {
+        guard !isClosed, let deadline = machine.nextDeadline() else { return }
+        let now = context.loop.now
+        let delay = Duration.nanoseconds(Int64(deadline > now ? deadline - now : 0))
+        if let heartbeat {
+            _ = connection.rescheduleTimer(heartbeat, after: delay)
+        } else {
+            heartbeat = connection.scheduleTimer(after: delay, token: 1)
+        }
+    }
+
+    // MARK: Actions
+
+    private func perform(_ action: WebSocketConnectionStateMachine.Action) {
+        switch action {
+        case .none: break
+        case let .deliver(message): handle(message)
+        case let .sendPong(payload): writeFrame(.pong, payload)
+        case let .sendPing(payload): writeFrame(.ping, payload)
+        case let .sendClose(code, reason): writeClose(code, reason)
+        case let .closeConnection(code, reason):
+            if let code { writeClose(code, reason) }
+            closeSession()
+        case .closeTransport:
+            closeSession()
+        }
+    }
+
+    private func writeFrame(_ opcode: WebSocketOpcode, _ payload: [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        frames.writeFrame(opcode, payload: payload, into: &scratch)
+        connection.write(scratch)
+    }
+
+    private func writeClose(_ code: WebSocketCloseCode, _ reason: String) {
+        scratch.removeAll(keepingCapacity: true)
+        frames.writeClose(code: code, reason: reason, into: &scratch)
+        connection.write(scratch)
+    }
+
+    override func sendGoodbye(_ reason: Metrics.DisconnectReason, _ message: String) {
+        _ = machine.close(code: .tryAgainLater, reason: "slow consumer; resume with last pseq", now: context.loop.now)
+        writeClose(.tryAgainLater, "slow consumer; resume with last pseq")
+    }
+
+    private func handle(_ message: WebSocketMessage) {
+        switch (mode, message) {
+        case let (.echo, .text(bytes)):
+            scratch.removeAll(keepingCapacity: true)
+            frames.writeFrame(.text, payload: bytes, into: &scratch)
+            connection.write(scratch)
+        case let (.echo, .binary(bytes)):
+            scratch.removeAll(keepingCapacity: true)
+            frames.writeFrame(.binary, payload: bytes, into: &scratch)
+            connection.write(scratch)
+        case (.game, .binary):
+            perform(machine.close(code: .unsupportedData, reason: "overtake.v1 uses JSON text messages", now: context.loop.now))
+        case let (.game, .text(bytes)):
+            handleCommand(bytes)
+        }
+    }
+
+    // MARK: Client commands
+
+    private func handleCommand(_ bytes: [UInt8]) {
+        let command: ClientCommand
+        do { command = try ClientCommand.parse(bytes) } catch {
+            sendError("bad_request", error.message)
+            return
+        }
+        if player == nil && playerName == nil {
+            guard case let .auth(token) = command else {
+                perform(machine.close(code: .policyViolation, reason: "authenticate first: send {\"type\":\"auth\",\"token\":…}", now: context.loop.now))
+                return
+            }
+            do { authenticate(try context.shared.verify(token: token).player) } catch {
+                metrics.disconnects[.authFailed]!.add(1)
+                perform(machine.close(code: .policyViolation, reason: error.description, now: context.loop.now))
+            }
+            return
+        }
+        let engine = context.shared.engine
+        let index = context.index
+        switch command {
+        case .auth:
+            sendError("already_authenticated", "this connection is already authenticated")
+        case let .ping(id):
+            var w = JSONWriter(capacity: 64)
+            w.beginObject(); w.key("type"); w.string("pong")
+            if let id { w.key("id"); w.value(id) }
+            w.endObject()
+            enqueueControl(Array(w.bytes.dropFirst()), kind: .pong)
+            pump()
+        case let .subscribe(board, window, scope, on):
+            let request = on ? "subscribe" : "unsubscribe"
+            let target = context.expectReply(self)
+            pendingReplies[target.id] = request
+            engine.run { service in
+                target.send(.subscription(service.subscribe(board: board, window: window, scope: scope, request: request)))
+            }
+        case let .watch(board, window, on):
+            guard let p = player else { return }
+            let request = on ? "watch" : "unwatch"
+            let target = context.expectReply(self)
+            pendingReplies[target.id] = request
+            engine.run { service in
+                var ack = service.subscribe(board: board, window: window, scope: "global", request: request)
+                if let kind = WindowKind(rawValue: window), !ack.isError {
+                    do throws(EngineError) { try service.setWatching(p, board: board, window: kind, on) } catch {
+                        ack = SubscriptionAck(request: request, subscription: nil, stream: nil,
+                                              body: EngineService.errorBody(error.code, error.description))
+                    }
+                }
+                target.send(.subscription(ack))
+            }
+        case let .spectate(board, window, scope, region, on):
+            let target = context.expectReply(self)
+            pendingReplies[target.id] = on ? "spectate" : "unspectate"
+            let known = Array(spectating.keys)
+            engine.run { service in
+                do throws(EngineError) {
+                    let key = try service.streamKey(board: board, window: window, scope: scope, region: region)
+                    if on {
+                        guard !known.contains(key) else { return }
+                        target.send(.spectate(service.spectate(key, loopIndex: index, lastEventID: nil)))
+                    } else {
+                        service.unspectate(key, loopIndex: index)
+                        target.send(.subscription(SubscriptionAck(request: "unspectate", subscription: nil, stream: key,
+                                                                  body: EngineService.ackBody("unspectate", [("board", board), ("window", window)]))))
+                    }
+                } catch {
+                    target.send(.subscription(SubscriptionAck(request: on ? "spectate" : "unspectate", subscription: nil, stream: nil,
+                                                              body: EngineService.errorBody(error.code, error.description))))
+                }
+            }
+        case let .resume(last):
+            guard let p = player else { return }
+            resumePending = true
+            let target = context.expectReply(self)
+            pendingReplies[target.id] = "resume"
+            engine.run { service in target.send(.resume(service.resume(p, after: last))) }
+        }
+    }
+
+    private func sendError(_ code: String, _ message: String) {
+        enqueueControl(EngineService.errorBody(code, message), kind: .error)
+        pump()
+    }
+
+    override func receiveOther(_ reply: EngineReply, id: UInt64) {
+        pendingReplies[id] = nil
+        switch reply {
+        case let .sessionOpened(p, latest):
+            guard let p else {
+                metrics.disconnects[.authFailed]!.add(1)
+                perform(machine.close(code: .policyViolation, reason: "invalid player id", now: context.loop.now))
+                return
+            }
+            player = p
+            lastPseq = latest
+            context.register(self, player: p)
+        case let .subscription(ack):
+            if let s = ack.subscription {
+                switch ack.request {
+                case "subscribe": subscriptions.insert(s)
+                case "unsubscribe": subscriptions.remove(s)
+                case "watch": watching.insert(s)
+                case "unwatch": watching.remove(s)
+                default: break
+                }
+            }
+            if let key = ack.stream, spectating[key] != nil {
+                spectating[key] = nil
+                context.unregister(self, stream: key)
+            }
+            enqueueControl(ack.body, kind: ack.isError ? .error : .ack)
+        default:
+            break
+        }
+    }
+
+    override func applySpectate(_ r: SpectateReply) {
+        if spectating[r.stream] == nil { context.register(self, stream: r.stream) }
+        super.applySpectate(r)
+    }
+}

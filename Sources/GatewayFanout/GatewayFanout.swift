@@ -1,1 +1,0 @@
-// GatewayFanout: see README.md (Architecture) for what this module owns.
