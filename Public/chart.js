@@ -21,6 +21,13 @@ export function niceTicks(max, count = 4) {
   return { top, step, ticks };
 }
 
+const TIME_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** Seconds between x-axis labels: the smallest of 5 s, 10 s, … 1 h giving ≤ maxLabels steps. */
+export function timeStep(spanS, maxLabels) {
+  return TIME_STEPS.find((s) => spanS / s <= maxLabels) || TIME_STEPS[TIME_STEPS.length - 1];
+}
+
 export class LineChart {
   /**
    * `format(value)` renders axis labels; `spanMs` is the visible time range ending now;
@@ -87,7 +94,7 @@ export class LineChart {
     // X axis: a label every minute back from now.
     g.textAlign = 'center';
     g.textBaseline = 'top';
-    const stepS = niceStep(this.spanMs / 1000 / 5);
+    const stepS = timeStep(this.spanMs / 1000, Math.max(2, Math.floor(w / 70)));
     for (let s = 0; s <= this.spanMs / 1000 + 1e-9; s += stepS) {
       const xx = Math.round(x(nowMs - s * 1000)) + 0.5;
       g.strokeStyle = grid;

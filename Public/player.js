@@ -25,7 +25,7 @@ const MAX_TOASTS = 5;
 const MAX_HISTORY = 50;
 const PING_EVERY_MS = 25000;
 const PONG_WITHIN_MS = 10000;
-const REFRESH_DEBOUNCE_MS = 250;
+const REFRESH_DEBOUNCE_MS = 150;
 
 const params = new URLSearchParams(location.search);
 const state = {

@@ -3,7 +3,7 @@
 // (selftest.html) and in node; each test names the behaviour it asserts.
 
 import { boardPath, decodeToken, query } from './common.js';
-import { niceTicks } from './chart.js';
+import { niceTicks, timeStep } from './chart.js';
 import { toastFor } from './notify.js';
 import { bucketDelta, counterRate, histogramBuckets, histogramQuantile, parseMetrics, sumBy } from './prom.js';
 import { applyDiff, fromSnapshot } from './toplist.js';
@@ -163,6 +163,13 @@ test('niceTicksCoverTheMaximum', () => {
   eq(niceTicks(0).ticks, [0, 0.25, 0.5, 0.75, 1]);
   eq(niceTicks(7).ticks, [0, 2, 4, 6, 8]);
   eq(niceTicks(1234).top, 1500);
+});
+
+test('timeAxisStepsAreRoundDurations', () => {
+  eq(timeStep(300, 6), 60);
+  eq(timeStep(300, 3), 120);
+  eq(timeStep(120, 6), 30);
+  eq(timeStep(60, 12), 5);
 });
 
 /** Run every test; returns [{name, ok, error}]. */
