@@ -29,7 +29,8 @@ RUN="$(date +%s)-$$"
 TMP=$(mktemp -d)
 BG_PID=""
 cleanup() {
-  if [ -n "$BG_PID" ]; then kill "$BG_PID" 2>/dev/null || true; fi
+  # A background check runs in its own session (setsid): end its Chromium and chromedriver too.
+  if [ -n "$BG_PID" ]; then kill -TERM -- "-$BG_PID" 2>/dev/null || true; fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -104,10 +105,12 @@ browser_verdict() {
   return "$rc"
 }
 
+# browser_bg NAME ARGS…: like `browser`, in the background (its own session, so its process group
+# id is BG_PID); collect it with browser_wait NAME.
 browser_bg() {
   local name=$1
   shift
-  "$PYTHON" "$BROWSER_CHECK" "$@" --console >"$OUT/$name.log" 2>&1 &
+  setsid "$PYTHON" "$BROWSER_CHECK" "$@" --console >"$OUT/$name.log" 2>&1 &
   BG_PID=$!
 }
 

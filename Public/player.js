@@ -31,7 +31,7 @@ const params = new URLSearchParams(location.search);
 const state = {
   token: '', player: '', expiresMs: null,
   sel: null, // {board, window, definition}
-  ws: null, wantOpen: false, attempts: 0, reconnects: 0, retryTimer: 0, wasOpen: false,
+  ws: null, wantOpen: false, attempts: 0, reconnects: 0, retryTimer: 0,
   subscribed: null, // {board, windows, friends} as sent on the current socket
   lastPseq: null, nextSeq: 1,
   pingId: 0, pingTimer: 0, pongTimer: 0,
@@ -80,12 +80,10 @@ function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const ws = new WebSocket(`${scheme}://${location.host}/v1/ws${query({ token: state.token })}`, 'overtake.v1');
   state.ws = ws;
-  state.wasOpen = false;
   if (state.attempts === 0) setStatus(els.status, 'connecting', 'connecting…');
   ws.onopen = () => {
     if (ws !== state.ws) return;
     state.attempts = 0;
-    state.wasOpen = true;
     state.nextSeq = 1;
     state.subscribed = null;
     setStatus(els.status, 'connected', 'connected');
@@ -116,15 +114,26 @@ function scheduleReconnect() {
   state.attempts += 1;
   state.reconnects += 1;
   els.reconnects.textContent = String(state.reconnects);
-  setStatus(els.status, 'reconnecting', `reconnecting… (${Math.ceil(delay / 1000)} s)`);
+  // A refused upgrade (HTTP 401 for a bad token) looks like any network failure to a browser.
+  const hint = state.attempts >= 3 ? 'cannot connect — is the token valid? ' : '';
+  setStatus(els.status, 'reconnecting', `reconnecting… ${hint}(${Math.ceil(delay / 1000)} s)`);
   state.retryTimer = setTimeout(connect, delay);
+}
+
+/** Close without the browser's "closed before the connection is established" console error. */
+function closeQuietly(ws, code, reason) {
+  ws.onopen = null;
+  ws.onmessage = null;
+  ws.onclose = null;
+  if (ws.readyState === WebSocket.CONNECTING) ws.addEventListener('open', () => ws.close(code, reason));
+  else if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
 }
 
 function stop(kind, text) {
   state.wantOpen = false;
   clearTimeout(state.retryTimer);
   stopPing();
-  if (state.ws) { const ws = state.ws; state.ws = null; ws.close(1000, 'bye'); }
+  if (state.ws) { closeQuietly(state.ws, 1000, 'bye'); state.ws = null; }
   setStatus(els.status, kind, text);
 }
 
@@ -136,9 +145,8 @@ function startPing() {
     clearTimeout(state.pongTimer);
     state.pongTimer = setTimeout(() => { // no pong: the connection is dead even if TCP has not noticed
       if (!state.ws) return;
-      const ws = state.ws;
+      closeQuietly(state.ws, 4000, 'ping timeout');
       state.ws = null;
-      ws.close(4000, 'ping timeout');
       stopPing();
       scheduleReconnect();
     }, PONG_WITHIN_MS);
