@@ -5,10 +5,11 @@
 // resume from the last pseq with backoff.
 
 import {
-  backoffMs, boardPath, boardPicker, decodeToken, fetchJSON, formatClock, formatInt, query,
+  backoffMs, boardPath, boardPicker, decodeToken, fetchJSON, formatInt, query,
   replaceQuery, setStatus, windowLabel,
 } from './common.js';
 import { toastFor } from './notify.js';
+import { Toaster } from './toaster.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -17,12 +18,10 @@ const els = {
   myPercentile: $('my-percentile'), myTotal: $('my-total'), context: $('rank-context'),
   windowRanks: $('window-ranks').tBodies[0], friendsCol: $('friends-col'), around: $('around'),
   aroundEmpty: $('around-empty'), friendsPanel: $('friends-panel'), friends: $('friends'),
-  toasts: $('toasts'), history: $('history'), historyEmpty: $('history-empty'),
 };
+const toaster = new Toaster($('toasts'), $('history'), $('history-empty'));
+const toast = (t) => toaster.show(t);
 const TOKEN_KEY = 'overtake.token';
-const TOAST_MS = 12000;
-const MAX_TOASTS = 5;
-const MAX_HISTORY = 50;
 const PING_EVERY_MS = 25000;
 const PONG_WITHIN_MS = 10000;
 const REFRESH_DEBOUNCE_MS = 150;
@@ -226,45 +225,6 @@ function onPersonal(msg) {
     if (t) toast(t);
   }
   if (scope === 'global' || scope === 'friends') scheduleRefresh(msg.window);
-}
-
-// ---------- toasts ----------
-
-function toast(t) {
-  const box = document.createElement('div');
-  box.className = `toast ${t.kind}${t.friend ? ' friend' : ''}`;
-  box.dataset.type = t.type;
-  if (t.window) box.dataset.window = t.window;
-  if (t.scope) box.dataset.scope = t.scope;
-  if (t.friend) {
-    const tag = document.createElement('span');
-    tag.className = 'tag';
-    tag.textContent = 'Friend';
-    box.append(tag);
-  }
-  const text = document.createElement('span');
-  text.className = 'toast-text';
-  text.textContent = t.text;
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.className = 'dismiss'; // its × comes from CSS, so the toast's text is only the message
-  close.setAttribute('aria-label', 'Dismiss notification');
-  close.addEventListener('click', () => box.remove());
-  box.append(text, close);
-  els.toasts.append(box);
-  while (els.toasts.children.length > MAX_TOASTS) els.toasts.firstElementChild.remove();
-  const expire = () => { if (box.contains(document.activeElement)) setTimeout(expire, 2000); else box.remove(); };
-  setTimeout(expire, TOAST_MS);
-
-  const li = document.createElement('li');
-  const time = document.createElement('time');
-  const now = new Date();
-  time.dateTime = now.toISOString();
-  time.textContent = formatClock(now.getTime());
-  li.append(time, `${t.friend ? '[friend] ' : ''}${t.text}`);
-  els.history.prepend(li);
-  while (els.history.children.length > MAX_HISTORY) els.history.lastElementChild.remove();
-  els.historyEmpty.hidden = true;
 }
 
 // ---------- REST state ----------
