@@ -54,6 +54,4 @@ public enum SnapshotInconsistency: Sendable, Equatable {
     case duplicateMember(board: String, window: WindowKind, player: UInt32)
     /// A member's achievement seq is not below the snapshot's `nextSeq`.
     case seqNotBelowNext(seq: UInt64, nextSeq: UInt64, offset: Int)
-    /// An event id remembered twice for idempotency.
-    case duplicateEventID(String)
 }

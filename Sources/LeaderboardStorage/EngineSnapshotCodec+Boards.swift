@@ -33,13 +33,12 @@ extension EngineSnapshotCodec {
 
     static func decodeDedupe(_ reader: inout EngineValueReader) throws(EngineCodecError) -> [EngineSnapshot.Dedupe] {
         let count = try reader.count(minimumBytesEach: 4)
-        // `EventDeduplicator.Entry` has no public initializer, so entries are made by a scratch
-        // deduplicator with a zero window: `record(now: expires)` stores exactly `expires`. It keeps
-        // insertion order and, with capacity `count`, drops nothing.
-        let scratch = EventDeduplicator(windowMillis: 0, capacity: count)
-        for i in 0..<count {
+        var entries: [EngineSnapshot.Dedupe] = []
+        entries.reserveCapacity(count)
+        var entry = entryTemplate
+        for _ in 0..<count {
             let id = try reader.string()
-            let expires = try reader.varInt()
+            entry.expires = try reader.varInt()
             let lateCount = try reader.count(minimumBytesEach: 1)
             var late: [WindowKind] = []
             late.reserveCapacity(lateCount)
@@ -48,11 +47,21 @@ extension EngineSnapshotCodec {
             var changes: [WindowChange] = []
             changes.reserveCapacity(changeCount)
             for _ in 0..<changeCount { changes.append(try reader.windowChange()) }
-            scratch.record(id, now: expires, changes: changes, lateWindows: late)
-            guard scratch.count == i + 1 else { throw .inconsistentSnapshot(.duplicateEventID(id)) }
+            entry.lateWindows = late
+            entry.changes = changes
+            // Duplicate ids are not refused: restoring one twice keeps the later entry, harmlessly.
+            entries.append(EngineSnapshot.Dedupe(id: id, entry: entry))
         }
-        return scratch.liveEntries().map { EngineSnapshot.Dedupe(id: $0.0, entry: $0.1) }
+        return entries
     }
+
+    /// An `EventDeduplicator.Entry` to copy and fill in. The type has public fields but no public
+    /// initializer, so one is made once by a scratch deduplicator.
+    private static let entryTemplate: EventDeduplicator.Entry = {
+        let scratch = EventDeduplicator(windowMillis: 0, capacity: 1)
+        scratch.record("", now: 0, changes: [], lateWindows: [])
+        return scratch.liveEntries()[0].1
+    }()
 }
 
 /// Validates the members of each window against the snapshot's players and seqs. Reuses one
@@ -67,38 +76,73 @@ struct MemberCheck {
         self.nextSeq = nextSeq
     }
 
-    /// Reads one window's members (rank order, score deltas) and checks them. O(members).
+    /// Reads one window's members (rank order, score deltas) and checks them. O(members); writes
+    /// the three columns in place (this loop dominates decoding a large snapshot).
     mutating func decode(_ reader: inout EngineValueReader, board: String, window: WindowKind, order: ScoreOrder)
         throws(EngineCodecError) -> (players: [PlayerIndex], scores: [Int64], seqs: [UInt64]) {
         let n = try reader.count(minimumBytesEach: 3, limit: UInt64(playerCount))
         if seen.isEmpty && n > 0 { seen = [UInt64](repeating: 0, count: (playerCount + 63) / 64) }
-        var players = [PlayerIndex](), scores = [Int64](), seqs = [UInt64]()
-        players.reserveCapacity(n)
-        scores.reserveCapacity(n)
-        seqs.reserveCapacity(n)
-        defer { for p in players { seen[Int(p >> 6)] = 0 } }
-        var score: Int64 = 0
-        var previousKey: Int64 = .min, previousSeq: UInt64 = 0
-        for i in 0..<n {
-            let start = reader.offset
-            let player = try EngineSnapshotCodec.playerIndex(&reader, playerCount: playerCount)
-            score &+= try reader.varInt()
-            let seq = try reader.varUInt()
-            guard seq < nextSeq else { throw .inconsistentSnapshot(.seqNotBelowNext(seq: seq, nextSeq: nextSeq, offset: start)) }
-            let key = order.normalize(score)
-            guard i == 0 || key > previousKey || (key == previousKey && seq > previousSeq) else {
-                throw .inconsistentSnapshot(.rankOrderViolated(board: board, window: window, offset: start))
+        var failure: EngineCodecError?
+        let columns = seen.withUnsafeMutableBufferPointer { bitmap in
+            Self.columns(count: n) { players, scores, seqs -> Int in
+                var score: Int64 = 0
+                var previousKey: Int64 = .min, previousSeq: UInt64 = 0
+                for i in 0..<n {
+                    do throws(EngineCodecError) {
+                        let start = reader.offset
+                        let player = try EngineSnapshotCodec.playerIndex(&reader, playerCount: playerCount)
+                        score &+= try reader.varInt()
+                        let seq = try reader.varUInt()
+                        guard seq < nextSeq else {
+                            throw .inconsistentSnapshot(.seqNotBelowNext(seq: seq, nextSeq: nextSeq, offset: start))
+                        }
+                        let key = order.normalize(score)
+                        guard i == 0 || key > previousKey || (key == previousKey && seq > previousSeq) else {
+                            throw .inconsistentSnapshot(.rankOrderViolated(board: board, window: window, offset: start))
+                        }
+                        let word = Int(player >> 6), bit = UInt64(1) << UInt64(player & 63)
+                        guard bitmap[word] & bit == 0 else {
+                            throw .inconsistentSnapshot(.duplicateMember(board: board, window: window, player: player))
+                        }
+                        bitmap[word] |= bit
+                        players[i] = player
+                        scores[i] = score
+                        seqs[i] = seq
+                        previousKey = key
+                        previousSeq = seq
+                    } catch {
+                        failure = error
+                        return i
+                    }
+                }
+                return n
             }
-            let word = Int(player >> 6), bit = UInt64(1) << UInt64(player & 63)
-            guard seen[word] & bit == 0 else {
-                throw .inconsistentSnapshot(.duplicateMember(board: board, window: window, player: player))
+        }
+        // Clearing word by word is random access; for a large window one sequential pass is cheaper.
+        if columns.players.count > seen.count {
+            for i in seen.indices { seen[i] = 0 }
+        } else {
+            for p in columns.players { seen[Int(p >> 6)] = 0 }
+        }
+        if let failure { throw failure }
+        return columns
+    }
+
+    /// Three arrays of capacity `count` filled in place by `fill`, which returns how many rows it
+    /// initialized (the arrays get that count).
+    private static func columns(count: Int, _ fill: (UnsafeMutablePointer<PlayerIndex>, UnsafeMutablePointer<Int64>,
+                                                     UnsafeMutablePointer<UInt64>) -> Int)
+        -> (players: [PlayerIndex], scores: [Int64], seqs: [UInt64]) {
+        var scores: [Int64] = [], seqs: [UInt64] = []
+        let players = [PlayerIndex](unsafeUninitializedCapacity: count) { playerBuffer, playerCount in
+            scores = [Int64](unsafeUninitializedCapacity: count) { scoreBuffer, scoreCount in
+                seqs = [UInt64](unsafeUninitializedCapacity: count) { seqBuffer, seqCount in
+                    guard count > 0 else { return }
+                    seqCount = fill(playerBuffer.baseAddress!, scoreBuffer.baseAddress!, seqBuffer.baseAddress!)
+                }
+                scoreCount = seqs.count
             }
-            seen[word] |= bit
-            players.append(player)
-            scores.append(score)
-            seqs.append(seq)
-            previousKey = key
-            previousSeq = seq
+            playerCount = seqs.count
         }
         return (players, scores, seqs)
     }

@@ -130,16 +130,13 @@ private func baseSnapshot() throws -> EngineSnapshot {
     #expect(inconsistency(reordered) == .windowsDoNotMatchDefinition(board: "a"))
 }
 
-@Test func refusesDuplicateBoardsRegionsAndEventIDs() throws {
+@Test func refusesDuplicateBoardsAndRegions() throws {
     var boards = try baseSnapshot()
     boards.boards.append(boards.boards[0])
     #expect(inconsistency(boards) == .duplicateBoard("a"))
     var regions = try baseSnapshot()
     regions.regions.append(regions.regions[0])
     #expect(inconsistency(regions) == .duplicateRegion("eu"))
-    var ids = try baseSnapshot()
-    ids.dedupe.append(ids.dedupe[0])
-    #expect(inconsistency(ids) == .duplicateEventID(ids.dedupe[0].id))
 }
 
 @Test func refusesInvalidDefinitionRegionAndFriendPair() throws {
