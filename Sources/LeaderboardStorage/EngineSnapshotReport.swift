@@ -11,8 +11,8 @@ public enum SnapshotStart: Sendable, Equatable {
     case upToDate(seq: UInt64)
     /// Not due yet (`snapshotIfDue` only).
     case notDue
-    /// The engine holds operations the log refused (a failed `log`): a snapshot would make them
-    /// durable without a record, so none is taken; restart and recover.
+    /// The log failed (a write or fsync) or refused a record: the engine may hold operations that
+    /// were answered with an error, and a snapshot would make them durable; restart and recover.
     case refused(StorageError)
 }
 

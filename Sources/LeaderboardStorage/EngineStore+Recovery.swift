@@ -44,9 +44,9 @@ extension EngineStore {
         do { committer = try GroupCommitter(log: log, policy: configuration.fsyncPolicy, nanosecondClock: clock) } catch {
             throw .storage(error)
         }
-        let worker = SnapshotWorker(store: snapshots, clock: clock, observer: configuration.snapshotObserver)
-        let store = EngineStore(configuration: configuration, committer: committer, worker: worker, lastSeq: lastSeq,
-                                snapshotSeq: loaded?.seq ?? 0)
+        let worker = SnapshotWorker(store: snapshots, committedSeq: loaded?.seq ?? 0, clock: clock,
+                                    observer: configuration.snapshotObserver)
+        let store = EngineStore(configuration: configuration, committer: committer, worker: worker, lastSeq: lastSeq)
         report.totalNanoseconds = clock() &- start
         return (store, engine, report)
     }

@@ -23,15 +23,16 @@ extension EngineStore {
     }
 
     /// Exports the engine's state on the calling (engine) thread — O(members) — and writes it in
-    /// the background as the snapshot covering `lastLoggedSeq`. Never two at once; the outcome
+    /// the background as the snapshot covering `lastLoggedSeq` (`.upToDate` if a committed
+    /// snapshot already covers it). Never two at once; the outcome
     /// goes to `configuration.snapshotObserver` and `lastSnapshotOutcome`. A failure is reported,
     /// not fatal. Call between ticks, after `log` was called for every operation applied.
     @discardableResult
     public func beginSnapshot(_ engine: LeaderboardEngine) -> SnapshotStart {
-        if let refusal { return .refused(refusal) }
+        if let failure { return .refused(failure) }
         if worker.isRunning { return .alreadyRunning }
         let seq = lastLoggedSeq
-        if seq == lastSnapshotSeq { return .upToDate(seq: seq) }
+        if seq == worker.committedSeq { return .upToDate(seq: seq) }
         let start = configuration.nanosecondClock()
         let snapshot = engine.snapshot()
         let exported = configuration.nanosecondClock() &- start
@@ -40,7 +41,7 @@ extension EngineStore {
             Self.removeSegments(through: committer, coveredUpTo: covered)
         }
         guard started else { return .alreadyRunning }
-        markSnapshotBegun(seq: seq, at: start)
+        markSnapshotBegun(at: start)
         return .started(seq: seq)
     }
 
@@ -53,7 +54,7 @@ extension EngineStore {
 
     /// Clean shutdown, on the engine thread after the last `log`: waits for a running snapshot,
     /// drains the committer (every queued record written and synced, completions run), writes a
-    /// final snapshot synchronously if records were logged since the last one, removes covered
+    /// final snapshot synchronously unless a committed one covers the last record, removes covered
     /// segments and closes the log.
     /// - Throws: `.storage` with the log's sticky failure (no final snapshot then), `.closed` if
     ///   called twice.
@@ -64,7 +65,7 @@ extension EngineStore {
         let log: WriteAheadLog
         do { log = try committer.close() } catch { throw .storage(error) }
         defer { log.close() }
-        guard refusal == nil, lastLoggedSeq != lastSnapshotSeq else {
+        guard failure == nil, lastLoggedSeq != worker.committedSeq else {
             return EngineStoreCloseReport(lastSeq: log.lastSeq, finalSnapshot: nil)
         }
         let seq = lastLoggedSeq
@@ -74,7 +75,7 @@ extension EngineStore {
         let outcome = worker.writeNow(snapshot, seq: seq, exportNanoseconds: exported) { covered in
             Result { () throws(StorageError) in try log.removeSegments(coveredUpTo: covered) }
         }
-        markSnapshotBegun(seq: seq, at: start)
+        markSnapshotBegun(at: start)
         return EngineStoreCloseReport(lastSeq: log.lastSeq, finalSnapshot: outcome)
     }
 

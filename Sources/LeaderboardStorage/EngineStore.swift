@@ -50,8 +50,6 @@ public final class EngineStore {
     private var encoder = ByteWriter(reservingCapacity: 64 << 10)
     /// Seq of the last record accepted by the committer (0 if none).
     public private(set) var lastLoggedSeq: UInt64
-    /// Seq covered by the last snapshot begun (or loaded at recovery).
-    public private(set) var lastSnapshotSeq: UInt64
     var recordsSinceSnapshot = 0
     var lastSnapshotStart: UInt64
     /// Set when `log` could not hand a record to the committer: the engine then holds operations
@@ -59,13 +57,11 @@ public final class EngineStore {
     var refusal: StorageError?
     var isClosed = false
 
-    init(configuration: Configuration, committer: GroupCommitter, worker: SnapshotWorker, lastSeq: UInt64,
-         snapshotSeq: UInt64) {
+    init(configuration: Configuration, committer: GroupCommitter, worker: SnapshotWorker, lastSeq: UInt64) {
         self.configuration = configuration
         self.committer = committer
         self.worker = worker
         self.lastLoggedSeq = lastSeq
-        self.lastSnapshotSeq = snapshotSeq
         self.lastSnapshotStart = configuration.nanosecondClock()
     }
 
@@ -74,9 +70,12 @@ public final class EngineStore {
         if !isClosed { _ = try? committer.close() }
     }
 
-    /// Resets the snapshot triggers: the snapshot covering `seq` began at `time`.
-    func markSnapshotBegun(seq: UInt64, at time: UInt64) {
-        lastSnapshotSeq = seq
+    /// Seq covered by the newest committed snapshot (or the one recovery loaded; 0 if none).
+    public var lastSnapshotSeq: UInt64 { worker.committedSeq }
+
+    /// Resets the snapshot triggers: a snapshot began at `time` (whatever its outcome, the next
+    /// one waits for a full interval or record count, so a failing disk is not hammered).
+    func markSnapshotBegun(at time: UInt64) {
         lastSnapshotStart = time
         recordsSinceSnapshot = 0
     }

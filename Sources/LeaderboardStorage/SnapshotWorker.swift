@@ -12,6 +12,8 @@ final class SnapshotWorker: @unchecked Sendable {
     struct State {
         var isRunning = false
         var last: SnapshotOutcome?
+        /// Seq of the newest committed snapshot (or the one recovery loaded; 0 if none).
+        var committedSeq: UInt64
     }
 
     /// Removes WAL segments covered up to a seq; returns the removed paths.
@@ -19,13 +21,14 @@ final class SnapshotWorker: @unchecked Sendable {
 
     private let store: SnapshotStore
     private let queue = DispatchQueue(label: "overtake.snapshot")
-    private let state = ConditionLock(State())
+    private let state: ConditionLock<State>
     private let clock: @Sendable () -> UInt64
     private let observer: (@Sendable (SnapshotOutcome) -> Void)?
 
-    init(store: SnapshotStore, clock: @escaping @Sendable () -> UInt64,
+    init(store: SnapshotStore, committedSeq: UInt64, clock: @escaping @Sendable () -> UInt64,
          observer: (@Sendable (SnapshotOutcome) -> Void)?) {
         self.store = store
+        self.state = ConditionLock(State(committedSeq: committedSeq))
         self.clock = clock
         self.observer = observer
     }
@@ -34,6 +37,9 @@ final class SnapshotWorker: @unchecked Sendable {
 
     /// The outcome of the most recent snapshot, if any finished.
     var lastOutcome: SnapshotOutcome? { state.withLock { $0.last } }
+
+    /// Seq of the newest committed snapshot (a failed one does not count).
+    var committedSeq: UInt64 { state.withLock { $0.committedSeq } }
 
     /// Starts writing `snapshot` (covering `seq`) in the background unless a job exists.
     /// Returns false if one was already running.
@@ -47,12 +53,13 @@ final class SnapshotWorker: @unchecked Sendable {
         guard claimed else { return false }
         queue.async {
             let outcome = self.write(snapshot, seq: seq, exportNanoseconds: exportNanoseconds, removeSegments: removeSegments)
+            // The observer runs first, so `waitUntilIdle` returning means it has seen the outcome.
+            self.observer?(outcome)
             self.state.withLock { state in
                 state.isRunning = false
-                state.last = outcome
+                state.record(outcome)
             }
             self.state.signal()
-            self.observer?(outcome)
         }
         return true
     }
@@ -69,8 +76,8 @@ final class SnapshotWorker: @unchecked Sendable {
                   removeSegments: (UInt64) -> Result<[String], StorageError>) -> SnapshotOutcome {
         precondition(!isRunning, "writeNow while a background snapshot runs")
         let outcome = write(snapshot, seq: seq, exportNanoseconds: exportNanoseconds, removeSegments: removeSegments)
-        state.withLock { $0.last = outcome }
         observer?(outcome)
+        state.withLock { $0.record(outcome) }
         return outcome
     }
 
@@ -94,5 +101,12 @@ final class SnapshotWorker: @unchecked Sendable {
                                                members: snapshot.memberCount, exportNanoseconds: exportNanoseconds,
                                                writeNanoseconds: written, deletedSnapshots: commit.deletedSnapshots,
                                                removedSegments: removed, segmentRemovalError: removalError))
+    }
+}
+
+extension SnapshotWorker.State {
+    mutating func record(_ outcome: SnapshotOutcome) {
+        last = outcome
+        if case .committed(let report) = outcome { committedSeq = report.seq }
     }
 }

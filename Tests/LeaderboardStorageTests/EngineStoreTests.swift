@@ -114,12 +114,16 @@ private final class ManualClock: Sendable {
     }
     #expect(cause.errno == ENOSPC)
     fileSystem.updateFaults { $0.writeErrno = nil }
+    // The failed snapshot covers nothing: the same seq may be snapshotted again.
+    #expect(live.store.lastSnapshotSeq == 0)
+    #expect(live.store.beginSnapshot(live.engine) == .started(seq: 20))
+    live.store.waitForSnapshot()
     live.play(&game, ticks: 10)
     #expect(live.acknowledgements.failures.isEmpty)
     #expect(live.store.beginSnapshot(live.engine) == .started(seq: 30))
     live.store.waitForSnapshot()
-    #expect(observed.withLock { $0.count } == 2)
-    #expect(try SnapshotStore(directory: engineDirectory, fileSystem: fileSystem).snapshotSeqs() == [30])
+    #expect(observed.withLock { $0.count } == 3 && live.store.lastSnapshotSeq == 30)
+    #expect(try SnapshotStore(directory: engineDirectory, fileSystem: fileSystem).snapshotSeqs() == [20, 30])
 }
 
 @Test func refusedRecordBlocksSnapshotsAndCloseReportsTheFailure() throws {
