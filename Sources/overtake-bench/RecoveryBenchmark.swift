@@ -1,6 +1,6 @@
 // Recovery time: build a state of N events over P players (one board, alltime, best, unique event
-// ids) logged into two directories at once — one with a snapshot taken before the last T events
-// (snapshot + tail), one with the log only — then time `EngineStore.recover` on each.
+// ids), logged at once into one directory per tail length T (a snapshot taken before the last T
+// events: snapshot + tail) and one with the log only; then time `EngineStore.recover` on each.
 import LeaderboardEngine
 import LeaderboardStorage
 
@@ -8,25 +8,28 @@ struct RecoveryBenchmark {
     let options: BenchOptions
     let root: String
 
-    func run() {
-        let total = options.int("recovery-events", 10_000_000)
-        let tail = options.int("tail-events", 1_000_000)
-        let players = options.int("players", 1_000_000)
-        let perTick = 5000
-        print("\n== recovery: \(total) events over \(players) players, ticks of \(perTick) events; snapshot before the last \(tail)")
-        let withSnapshot = root + "/snapshot-and-tail", logOnly = root + "/log-only"
-        guard let built = build(total: total, tail: tail, players: players, perTick: perTick,
-                                directories: (withSnapshot, logOnly)) else { return }
-        print("   built in \(format(built.seconds, decimals: 1)) s (fsync .never while building); snapshot \(built.snapshot)")
-        for (label, directory) in [("snapshot + tail", withSnapshot), ("log only", logOnly)] {
-            measure(label, directory: directory, expected: built.state)
-        }
+    /// One directory being built: where, and before how many final events it snapshots (nil: never).
+    private struct Target {
+        let label: String
+        let directory: String
+        let tail: Int?
+        var store: EngineStore?
+        var snapshotReport = "none"
     }
 
-    private struct Built {
-        let seconds: Double
-        let state: EngineSnapshot
-        let snapshot: String
+    func run() {
+        let total = options.int("recovery-events", 10_000_000)
+        let tails = options.ints("tail-events", [1_000_000])
+        let players = options.int("players", 1_000_000)
+        let perTick = 5000
+        print("\n== recovery: \(total) events over \(players) players (one board, alltime, best, unique event ids), ticks of \(perTick) events")
+        var targets = tails.map { Target(label: "snapshot + \($0)-event tail", directory: root + "/tail-\($0)", tail: $0) }
+        targets.append(Target(label: "log only", directory: root + "/log-only", tail: nil))
+        let start = BenchClock.nanos()
+        guard let expected = build(&targets, total: total, players: players, perTick: perTick) else { return }
+        print("   built in \(format(Double(BenchClock.nanos() - start) / 1e9, decimals: 1)) s (fsync .never while building)")
+        for target in targets where target.tail != nil { print("   \(target.label): snapshot \(target.snapshotReport)") }
+        for target in targets { measure(target.label, directory: target.directory, expected: expected) }
     }
 
     private func configuration(_ directory: String) -> EngineStore.Configuration {
@@ -36,49 +39,50 @@ struct RecoveryBenchmark {
         return configuration
     }
 
-    private func build(total: Int, tail: Int, players: Int, perTick: Int,
-                       directories: (String, String)) -> Built? {
-        let start = BenchClock.nanos()
-        guard let (snapshotted, engine, _) = try? EngineStore.recover(configuration: configuration(directories.0)),
-              let (logged, _, _) = try? EngineStore.recover(configuration: configuration(directories.1)) else {
-            print("cannot open \(root)")
-            return nil
+    /// Applies `total` events to one engine, logging every tick into every target; returns the
+    /// engine's final state. The stores are dropped without `close` (no final snapshot, as after a
+    /// crash; the page cache still holds the unsynced log, which is what a restart would read).
+    private func build(_ targets: inout [Target], total: Int, players: Int, perTick: Int) -> EngineSnapshot? {
+        var engine: LeaderboardEngine?
+        for i in targets.indices {
+            guard let recovered = try? EngineStore.recover(configuration: configuration(targets[i].directory)) else {
+                print("cannot open \(targets[i].directory)")
+                return nil
+            }
+            targets[i].store = recovered.store
+            engine = engine ?? recovered.engine
         }
+        guard let engine else { return nil }
         let definition = BoardDefinition(id: EventSource.board)
         _ = try? engine.defineBoard(definition, now: 0)
-        for store in [snapshotted, logged] { store.log([.defineBoard(definition, now: 0)]) { _ in } }
+        for target in targets { target.store?.log([.defineBoard(definition, now: 0)]) { _ in } }
         var source = EventSource(players: players)
         var now: Int64 = 1_795_392_000_000
-        var snapshotReport = "none"
         for applied in stride(from: 0, to: total, by: perTick) {
-            if applied == total - tail {
-                snapshotted.beginSnapshot(engine)
-                if case .committed(let r)? = snapshotted.waitForSnapshot() {
-                    snapshotReport = "at seq \(r.seq): \(r.members) members, \(r.payloadBytes / 1_000_000) MB, export \(r.exportNanoseconds / 1_000_000) ms, write \(r.writeNanoseconds / 1_000_000) ms"
+            for i in targets.indices where targets[i].tail.map({ total - $0 }) == applied {
+                targets[i].store?.beginSnapshot(engine)
+                if case .committed(let r)? = targets[i].store?.waitForSnapshot() {
+                    targets[i].snapshotReport = "at seq \(r.seq): \(r.members) members, \(r.payloadBytes / 1_000_000) MB, export \(r.exportNanoseconds / 1_000_000) ms (engine thread), write \(r.writeNanoseconds / 1_000_000) ms"
                 }
             }
             let tick = [EngineOperation.scores(now: now, events: source.batch(min(perTick, total - applied)))]
             for operation in tick { engine.perform(operation) }
-            for store in [snapshotted, logged] { store.log(tick) { _ in } }
+            for target in targets { target.store?.log(tick) { _ in } }
             now += 5
         }
-        let state = engine.snapshot()
-        // Drop the stores without `close`: no final snapshot, as after a crash (the page cache
-        // still holds the unsynced log, which is what a restart after kill -9 would read).
-        for store in [snapshotted, logged] { store.log([]) { _ in } }
-        return Built(seconds: Double(BenchClock.nanos() - start) / 1e9, state: state, snapshot: snapshotReport)
+        for i in targets.indices { targets[i].store = nil }
+        return engine.snapshot()
     }
 
     private func measure(_ label: String, directory: String, expected: EngineSnapshot) {
         let start = BenchClock.nanos()
-        guard let (store, engine, report) = try? EngineStore.recover(configuration: configuration(directory)) else {
+        guard let (_, engine, report) = try? EngineStore.recover(configuration: configuration(directory)) else {
             print("   \(label): recovery failed")
             return
         }
         let seconds = Double(BenchClock.nanos() - start) / 1e9
         let same = engine.snapshot() == expected
-        print("-- \(label): ready in \(format(seconds, decimals: 3)) s — snapshot load \(ms(report.snapshotLoadNanoseconds)), restore \(ms(report.restoreNanoseconds)), replay \(ms(report.replayNanoseconds)) (\(report.log.recordsReplayed) records, \(report.eventsReplayed) events); state \(same ? "equals" : "DIFFERS FROM") the live engine")
-        _ = store
+        print("-- \(label): ready in \(format(seconds, decimals: 2)) s — snapshot load + decode \(ms(report.snapshotLoadNanoseconds)), restore \(ms(report.restoreNanoseconds)), replay \(ms(report.replayNanoseconds)) (\(report.log.recordsReplayed) records, \(report.eventsReplayed) events); state \(same ? "equals" : "DIFFERS FROM") the live engine")
     }
 
     private func ms(_ nanoseconds: UInt64) -> String { "\(format(Double(nanoseconds) / 1e6, decimals: 0)) ms" }

@@ -5,7 +5,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
 usage: overtake-bench <command> [options]
   engine [--members N[,N…]] [--ops N]   ranked-set upserts/s, rank/top-100/around-me latency, bytes/member
-  storage [--seconds S] [--windows 1,2,5] [--players N] [--recovery-events N] [--tail-events N] [--dir D]
+  storage [--parts codec,commit,recovery] [--dir D] [--snapshot-members N]
+          [--seconds S] [--windows 1,2,5] [--players N] [--event-ids 1|0] [--offered R,R…]
+          [--recovery-events N] [--tail-events N]
                                         codec rates, group-commit events/s with fsync, recovery time
   crash-writer --dir D --seed S [--round R]
                                         crash-test victim: logs batches until SIGKILLed, ledger on stdout
