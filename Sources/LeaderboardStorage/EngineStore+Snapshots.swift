@@ -29,6 +29,7 @@ extension EngineStore {
     /// not fatal. Call between ticks, after `log` was called for every operation applied.
     @discardableResult
     public func beginSnapshot(_ engine: LeaderboardEngine) -> SnapshotStart {
+        if isClosed { return .refused(.committerClosed) }
         if let failure { return .refused(failure) }
         if worker.isRunning { return .alreadyRunning }
         let seq = lastLoggedSeq

@@ -164,6 +164,8 @@ private final class ManualClock: Sendable {
     }
     #expect(report.seq == 30 && closed.lastSeq == 30)
     #expect(throws: EngineStoreError.closed) { try live.store.close(live.engine) }
+    #expect(live.store.beginSnapshot(live.engine) == .refused(.committerClosed))
+    #expect(live.store.log([], completion: { _ in }) == nil)
     fileSystem.simulateCrash()
     let (_, recovered, recovery) = try EngineStore.recover(configuration: storeConfiguration(fileSystem))
     #expect(recovery.snapshot?.seq == 30 && recovery.log.recordsReplayed == 0)
