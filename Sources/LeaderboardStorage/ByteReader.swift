@@ -79,7 +79,8 @@ public struct ByteReader {
         return value == 1
     }
 
-    /// Unsigned LEB128 (at most 10 bytes).
+    /// Unsigned LEB128 (at most 10 bytes). Inlined: it is the inner loop of WAL and snapshot decoding.
+    @inline(__always)
     public mutating func readVarUInt() throws(ByteReaderError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0

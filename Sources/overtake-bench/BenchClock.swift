@@ -9,6 +9,12 @@ enum BenchClock {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
+    /// Sleeps until the monotonic time `deadline` (ns); returns at once if it has passed.
+    static func sleep(until deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+    }
+
     /// Cost of one `nanos()` call, to subtract from per-operation timings.
     static func overhead() -> Double {
         let n = 1_000_000

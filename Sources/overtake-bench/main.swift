@@ -5,6 +5,12 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
 usage: overtake-bench <command> [options]
   engine [--members N[,N…]] [--ops N]   ranked-set upserts/s, rank/top-100/around-me latency, bytes/member
+  storage [--parts codec,commit,recovery] [--dir D] [--snapshot-members N]
+          [--seconds S] [--windows 1,2,5] [--players N] [--event-ids 1|0] [--offered R,R…]
+          [--recovery-events N] [--tail-events N]
+                                        codec rates, group-commit events/s with fsync, recovery time
+  crash-writer --dir D --seed S [--round R]
+                                        crash-test victim: logs batches until SIGKILLed, ledger on stdout
 """
 
 guard let command = arguments.first else {
@@ -15,6 +21,10 @@ let options = BenchOptions(Array(arguments.dropFirst()))
 switch command {
 case "engine":
     EngineBenchmark(options: options).run()
+case "storage":
+    StorageBenchmark(options: options).run()
+case "crash-writer":
+    CrashWriter(options: options).run()
 default:
     print(usage)
     exit(2)
