@@ -98,7 +98,7 @@ public final class Gateway {
             var storeConfiguration = EngineStore.Configuration(directory: c.dataDirectory)
             storeConfiguration.fsyncPolicy = switch c.storage.fsync {
             case .always: .always
-            case .interval: .interval(milliseconds: c.storage.fsyncIntervalMilliseconds)
+            case .interval: .interval(milliseconds: UInt64(c.storage.fsyncIntervalMilliseconds))
             case .never: .never
             }
             storeConfiguration.segmentBytes = c.storage.segmentBytes

@@ -3,6 +3,12 @@
 import Gateway
 import Glibc
 
+/// Writes a line to standard error with one write(2).
+func printError(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
     defer { fclose(f) }
@@ -28,7 +34,7 @@ let loaded: GatewayConfiguration.LoadResult
 do {
     loaded = try GatewayConfiguration.load(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment, readFile: readFile)
 } catch {
-    fputs("overtake: configuration error: \(error)\n", stderr)
+    printError("overtake: configuration error: \(error)")
     exit(2)
 }
 if loaded.helpRequested {
@@ -48,10 +54,10 @@ let gateway = Gateway(configuration: loaded.configuration)
 do {
     try gateway.start()
 } catch {
-    fputs("overtake: \(error)\n", stderr)
+    printError("overtake: \(error)")
     exit(1)
 }
-if let file = loaded.file { fputs("overtake: configuration from \(file)\n", stderr) }
+if let file = loaded.file { printError("overtake: configuration from \(file)") }
 var received: Int32 = 0
 sigwait(&signals, &received)
 gateway.shutdown()

@@ -15,7 +15,11 @@ struct Presence {
     var recent: [(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8])] = []
     var disconnectedAt: Int64?
 
-    init(loopCount: Int) { sessionsPerLoop = Array(repeating: 0, count: loopCount) }
+    /// `base` starts the sequence above anything handed out before (see `sequenceBase`).
+    init(loopCount: Int, base: UInt64) {
+        sessionsPerLoop = Array(repeating: 0, count: loopCount)
+        pseq = base
+    }
 
     mutating func remember(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8], limit: Int) {
         guard limit > 0 else { return }
@@ -31,8 +35,9 @@ struct StreamState {
     var replay: SSEReplayBuffer
     var snapshot: FanoutBatch.Snapshot?
 
-    init(loopCount: Int, replayEvents: Int) {
+    init(loopCount: Int, replayEvents: Int, base: UInt64) {
         spectatorsPerLoop = Array(repeating: 0, count: loopCount)
+        lastEventID = base
         replay = SSEReplayBuffer(maxEvents: max(1, replayEvents), maxBytes: 1 << 20)
     }
 }
@@ -44,12 +49,18 @@ struct WatchKey: Hashable {
 }
 
 extension EngineService {
+    /// Where a new personal or stream sequence starts: the current time in microseconds. Ids are
+    /// not persisted, so this keeps every id issued after a restart (or after a presence
+    /// expired) above every id a client may still hold; an old id then reads as a gap
+    /// (reset + fresh state) instead of silently matching a new event.
+    func sequenceBase() -> UInt64 { UInt64(max(0, clock() / 1000)) }
+
     // MARK: Players
 
     /// A player's session opened on loop `loopIndex`. Returns the player's latest pseq.
     func sessionOpened(_ player: String, loopIndex: Int) -> (PlayerIndex, UInt64)? {
         guard let p = try? engine.setInAudience(player, true) else { return nil }
-        var pres = presence[p] ?? Presence(loopCount: loops.count)
+        var pres = presence[p] ?? Presence(loopCount: loops.count, base: sequenceBase())
         pres.sessionsPerLoop[loopIndex] += 1
         pres.sessions += 1
         pres.disconnectedAt = nil
@@ -125,7 +136,7 @@ extension EngineService {
     /// A session on `loopIndex` starts following `key`; replays after `lastEventID` if possible.
     func spectate(_ key: StreamKey, loopIndex: Int, lastEventID: UInt64?) -> SpectateReply {
         flush()
-        var stream = streams[key] ?? StreamState(loopCount: loops.count, replayEvents: configuration.sse.replayEvents)
+        var stream = streams[key] ?? StreamState(loopCount: loops.count, replayEvents: configuration.sse.replayEvents, base: sequenceBase())
         if stream.spectators == 0 { metrics.spectatorStreams.add(1) }
         stream.spectatorsPerLoop[loopIndex] += 1
         stream.spectators += 1
