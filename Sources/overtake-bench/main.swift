@@ -5,6 +5,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
 usage: overtake-bench <command> [options]
   engine [--members N[,N…]] [--ops N]   ranked-set upserts/s, rank/top-100/around-me latency, bytes/member
+  apply [--players N] [--batch N] [--events N] [--event-ids 1|0] [--windows alltime,daily]
+                                        engine batch apply events/s
   storage [--parts codec,commit,recovery] [--dir D] [--snapshot-members N]
           [--seconds S] [--windows 1,2,5] [--players N] [--event-ids 1|0] [--offered R,R…]
           [--recovery-events N] [--tail-events N]
@@ -19,6 +21,8 @@ guard let command = arguments.first else {
 }
 let options = BenchOptions(Array(arguments.dropFirst()))
 switch command {
+case "apply":
+    ApplyBenchmark(options: options).run()
 case "engine":
     EngineBenchmark(options: options).run()
 case "storage":

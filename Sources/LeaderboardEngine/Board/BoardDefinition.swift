@@ -50,6 +50,7 @@ public struct BoardDefinition: Equatable, Sendable {
     public func validate() -> EngineError? {
         if let problem = Identifier.validateName(id) { return .invalidField("id", "board id \(problem)") }
         if windows.isEmpty { return .invalidField("windows", "at least one window is required") }
+        if Set(windows).count != windows.count { return .invalidField("windows", "each window may appear once") }
         if !(-840...840).contains(calendar.utcOffsetMinutes) {
             return .invalidField("utc_offset_minutes", "must be between -840 and 840")
         }

@@ -1,18 +1,26 @@
 // A board's definition and the live state of each of its windows. Owned by the engine thread.
 
 final class BoardState {
-    var definition: BoardDefinition
+    var definition: BoardDefinition {
+        didSet { cacheFlags() }
+    }
     private(set) var windows: [WindowState]
+    /// Cached from the definition's scopes (read for every event).
+    private(set) var hasRegions = false
+    private(set) var hasFriends = false
 
     init(definition: BoardDefinition, now: Int64) {
         self.definition = definition
         windows = definition.windows.map {
             WindowState(kind: $0, period: definition.calendar.period($0, containing: now), order: definition.order)
         }
+        cacheFlags()
     }
 
-    var hasRegions: Bool { definition.scopes.contains(.region) }
-    var hasFriends: Bool { definition.scopes.contains(.friends) }
+    private func cacheFlags() {
+        hasRegions = definition.scopes.contains(.region)
+        hasFriends = definition.scopes.contains(.friends)
+    }
 
     func window(_ kind: WindowKind) -> WindowState? { windows.first { $0.kind == kind } }
 

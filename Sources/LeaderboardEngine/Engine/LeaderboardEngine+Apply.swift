@@ -53,40 +53,50 @@ extension LeaderboardEngine {
             outcome.changes.append(contentsOf: prior.changes)
             return EventResult(status: .duplicate, changes: first..<outcome.changes.count, lateWindows: prior.lateWindows)
         }
-        let p = players.find(e.player)
-        // Combine first for every window so an overflow rejects the event before any change.
-        var targets: [(WindowState, Int64)] = []
+        // Interning a player whose event is then refused (overflow) is harmless: replay does the same.
+        let player = players.intern(e.player)
+        // First pass: combine for every window so an overflow rejects the event before any change.
         var late: [WindowKind] = []
         for w in board.windows {
-            let period = def.calendar.period(w.kind, containing: at)
-            if period.start < w.period.start {
-                late.append(w.kind)
-                continue
-            }
-            let current = period.start > w.period.start ? nil : p.flatMap { w.global.score(of: $0) }
-            guard let score = def.scoreOperator.combine(current: current, incoming: e.score, order: def.order) else {
+            let position = periodPosition(w, def, at)
+            if position < 0 { continue }
+            let current = position > 0 ? nil : w.global.score(of: player)
+            if def.scoreOperator.combine(current: current, incoming: e.score, order: def.order) == nil {
                 return reject(.scoreOverflow, outcome)
             }
-            targets.append((w, score))
         }
-        let player = players.intern(e.player)
         if let region = e.region { changeRegion(player, to: players.internRegion(region), detector: detector) }
         let seq = nextSeq
         nextSeq += 1
-        for (w, score) in targets {
-            let period = def.calendar.period(w.kind, containing: at)
-            if period.start > w.period.start {
+        for w in board.windows {
+            let position = periodPosition(w, def, at)
+            if position < 0 {
+                late.append(w.kind)
+                continue
+            }
+            if position > 0 {
                 // The first event after a period boundary rotates the window (lazily).
                 finish(&detector.pointee, into: &outcome)
                 detector.pointee.reset()
-                w.rotate(to: period, archivePeriods: def.archivePeriods, archiveTop: def.archiveTop)
+                w.rotate(to: def.calendar.period(w.kind, containing: at), archivePeriods: def.archivePeriods,
+                         archiveTop: def.archiveTop)
             }
+            let current = w.global.score(of: player)
+            let score = def.scoreOperator.combine(current: current, incoming: e.score, order: def.order)!
             applyToWindow(board, bi, w, player, score, seq, outcome: &outcome, detector: detector)
         }
         if let id = e.eventID {
             deduplicator.record(id, now: now, changes: Array(outcome.changes[first...]), lateWindows: late)
         }
         return EventResult(status: .accepted, changes: first..<outcome.changes.count, lateWindows: late)
+    }
+
+    /// Where `at` falls relative to the window's current period: 0 inside it (the common case,
+    /// no calendar arithmetic), -1 before it (late), 1 after it (the window must rotate).
+    @inline(__always)
+    private func periodPosition(_ w: WindowState, _ def: BoardDefinition, _ at: Int64) -> Int {
+        if w.period.contains(at) { return 0 }
+        return at < w.period.start ? -1 : 1
     }
 
     private func applyToWindow(_ board: BoardState, _ bi: BoardIndex, _ w: WindowState, _ p: PlayerIndex,

@@ -2,6 +2,8 @@
 // symmetric friend graph. Names live in one byte arena; the index is an open-addressing table of
 // player indices hashed by name bytes. Owned by the engine thread.
 
+import Glibc
+
 /// Dense player index. Stable for the life of the data directory (indices are assigned in log
 /// order, so replay reproduces them).
 public typealias PlayerIndex = UInt32
@@ -12,71 +14,96 @@ public final class PlayerRegistry {
     private var arena: [UInt8] = []
     /// `offsets[i]..<offsets[i + 1]` are player i's name bytes.
     private var offsets: [UInt32] = [0]
-    private var table: [UInt32]
+    /// Open-addressing index: each slot holds (hash tag << 32 | player index), or `empty`. The
+    /// tag (the hash's high 32 bits) rejects almost every non-matching probe without touching
+    /// the name arena.
+    private var table: [UInt64]
     private var regionOf: [RegionIndex] = []
     private var displayNames: [PlayerIndex: String] = [:]
     private var friendLists: [PlayerIndex: [PlayerIndex]] = [:]
     private var regionNames: [String] = [""]
     private var regionIndex: [String: RegionIndex] = [:]
-    private static let empty = UInt32.max
+    private static let empty = UInt64.max
 
-    public init() { table = [UInt32](repeating: Self.empty, count: 1024) }
+    public init() { table = [UInt64](repeating: Self.empty, count: 1024) }
 
     /// Number of players.
     public var count: Int { offsets.count - 1 }
 
     // MARK: Interning
 
-    private static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h ^ (h >> 29)
+        h ^= h >> 32
+        h &*= 0xD6E8_FEB8_6659_FD93
+        return h ^ (h >> 32)
     }
 
-    private func nameEquals(_ index: PlayerIndex, _ name: String) -> Bool {
-        let start = Int(offsets[Int(index)]), end = Int(offsets[Int(index) + 1])
-        guard end - start == name.utf8.count else { return false }
-        var i = start
-        for b in name.utf8 {
-            if arena[i] != b { return false }
-            i += 1
+    /// Probes for `name`: (player, slot) when found, else (nil, first empty slot). O(1) expected.
+    private func probe(_ name: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (PlayerIndex?, Int) {
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        return table.withUnsafeBufferPointer { slots in
+            arena.withUnsafeBufferPointer { bytes in
+                offsets.withUnsafeBufferPointer { offs in
+                    let mask = slots.count - 1
+                    var i = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let v = slots[i]
+                        if v == Self.empty { return (nil, i) }
+                        if v & 0xFFFF_FFFF_0000_0000 == tag {
+                            let p = Int(v & 0xFFFF_FFFF)
+                            let start = Int(offs[p]), end = Int(offs[p + 1])
+                            if end - start == name.count,
+                               name.count == 0 || memcmp(bytes.baseAddress! + start, name.baseAddress!, name.count) == 0 {
+                                return (PlayerIndex(p), i)
+                            }
+                        }
+                        i = (i + 1) & mask
+                    }
+                }
+            }
         }
-        return true
     }
 
     /// The index of `name`, or nil if unknown. O(1) expected.
     public func find(_ name: String) -> PlayerIndex? {
-        let mask = table.count - 1
-        var i = Int(truncatingIfNeeded: Self.hash(name.utf8)) & mask
-        while true {
-            let v = table[i]
-            if v == Self.empty { return nil }
-            if nameEquals(v, name) { return v }
-            i = (i + 1) & mask
-        }
+        var name = name
+        return name.withUTF8 { probe($0, hash: Self.hash($0)).0 }
     }
 
     /// The index of `name`, registering it if new. The name must be a valid player id.
     public func intern(_ name: String) -> PlayerIndex {
-        if let known = find(name) { return known }
-        let index = PlayerIndex(count)
-        arena.append(contentsOf: name.utf8)
-        offsets.append(UInt32(arena.count))
-        regionOf.append(0)
-        if count * 10 > table.count * 7 { rehash(table.count * 2) } else { place(index) }
-        return index
+        var name = name
+        return name.withUTF8 { bytes in
+            let h = Self.hash(bytes)
+            let (found, slot) = probe(bytes, hash: h)
+            if let found { return found }
+            let index = PlayerIndex(count)
+            arena.append(contentsOf: bytes)
+            offsets.append(UInt32(arena.count))
+            regionOf.append(0)
+            if count * 10 > table.count * 7 {
+                rehash(table.count * 2)
+                return index
+            }
+            table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index)
+            return index
+        }
     }
 
     private func place(_ index: PlayerIndex) {
         let start = Int(offsets[Int(index)]), end = Int(offsets[Int(index) + 1])
+        let h = arena.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         let mask = table.count - 1
-        var i = Int(truncatingIfNeeded: Self.hash(arena[start..<end])) & mask
+        var i = Int(truncatingIfNeeded: h) & mask
         while table[i] != Self.empty { i = (i + 1) & mask }
-        table[i] = index
+        table[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index)
     }
 
     private func rehash(_ capacity: Int) {
-        table = [UInt32](repeating: Self.empty, count: capacity)
+        table = [UInt64](repeating: Self.empty, count: capacity)
         for i in 0..<count { place(PlayerIndex(i)) }
     }
 
