@@ -33,7 +33,7 @@ let package = Package(
         ]),
         .executableTarget(name: "overtake-load", dependencies: ["GatewayNet", "GatewayProtocols", "CSystem"]),
 
-        .target(name: "TestSupport", dependencies: ["LeaderboardEngine"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LeaderboardEngine", "GatewayProtocols"], path: "Tests/TestSupport"),
         .testTarget(name: "LeaderboardEngineTests", dependencies: ["LeaderboardEngine", "TestSupport"]),
         .testTarget(name: "LeaderboardStorageTests", dependencies: ["LeaderboardStorage", "TestSupport"]),
         .testTarget(name: "GatewayProtocolsTests", dependencies: ["GatewayProtocols", "TestSupport"]),

@@ -9,6 +9,8 @@ import LeaderboardStorage
 
 public struct GatewayError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 public final class Gateway {

@@ -42,7 +42,7 @@ let httpRejections: [HTTPRejection] = [
                   "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;aaaa=bbbb\r\nx\r\n1;cccc\r\n", limits: small,
                   .chunkExtensionsTooLarge(limit: 12), 413),
     HTTPRejection("POST without length", "POST /v1/scores HTTP/1.1\r\nHost: h\r\n\r\n", .lengthRequired(method: "POST"), 411),
-    HTTPRejection("PUT without length", "PUT /x HTTP/1.1\r\nHost: h\r\n\r\n", .lengthRequired(method: "PUT"), 411),
+    HTTPRejection("PATCH without length", "PATCH /x HTTP/1.1\r\nHost: h\r\n\r\n", .lengthRequired(method: "PATCH"), 411),
     HTTPRejection("Content-Length with Transfer-Encoding",
                   "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", .contentLengthWithTransferEncoding, 400),
     HTTPRejection("non-numeric Content-Length", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 12a\r\n\r\n", .invalidContentLength(value: "12a"), 400),

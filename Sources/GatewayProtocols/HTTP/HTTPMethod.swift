@@ -57,9 +57,11 @@ public enum HTTPMethod: Sendable, Hashable, CustomStringConvertible {
     public var description: String { rawValue }
 
     /// Methods whose requests are expected to carry content; without framing they get 411.
+    /// PUT is not among them: `PUT /v1/players/{id}/friends/{friend}` carries no content, and a
+    /// request without framing has a zero-length body (RFC 9112 §6.3).
     var requiresContentFraming: Bool {
         switch self {
-        case .post, .put, .patch: true
+        case .post, .patch: true
         default: false
         }
     }

@@ -46,7 +46,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     case invalidTransferEncoding(value: String)
     /// A transfer coding other than chunked before the final chunked ("gzip, chunked"). 501.
     case unsupportedTransferCoding(coding: String)
-    /// POST/PUT/PATCH with neither Content-Length nor Transfer-Encoding. 411.
+    /// POST/PATCH with neither Content-Length nor Transfer-Encoding. 411.
     case lengthRequired(method: String)
     /// The body (declared or accumulated) exceeds `limit` bytes. 413.
     case bodyTooLarge(limit: Int)

@@ -1,0 +1,108 @@
+// The HTTP API end to end over loopback against the real gateway: scores in, ranks out, state
+// surviving a restart, and bad requests answered with the right status and a JSON error.
+import Testing
+import Gateway
+import GatewayProtocols
+import LeaderboardEngine
+import TestSupport
+
+@Suite(.serialized) struct GatewayRestTests {
+    static let board = BoardDefinition(id: "arena", windows: [.alltime, .daily], scopes: [.global, .region, .friends], notifyDepth: 10,
+                                       minScore: 0, maxScore: 1_000_000)
+
+    @Test func scoresPostedAreRankedAndSurviveARestart() throws {
+        let h = GatewayHarness(boards: [Self.board])
+        try h.start()
+        let posted = h.post([("arena", "ann", 300), ("arena", "bob", 200), ("arena", "cat", 250)], region: "eu")
+        #expect(posted?.status == 200)
+        let answer = json(posted?.text)
+        #expect(answer?["accepted"]?.int64Value == 3)
+        let top = json(h.client().request("GET", "/v1/boards/arena/alltime/top?limit=10")?.text)
+        #expect(top?["entries"]?.arrayValue?.compactMap { $0["player"]?.stringValue } == ["ann", "cat", "bob"])
+        let me = json(h.client().request("GET", "/v1/boards/arena/daily/players/cat?around=1")?.text)
+        #expect(me?["rank"]?.int64Value == 2)
+        #expect(me?["around"]?.arrayValue?.count == 3)
+        #expect(h.authorized("PUT", "/v1/players/ann/friends/bob")?.status == 200)
+        h.stop()
+        try h.start()
+        let again = json(h.client().request("GET", "/v1/boards/arena/alltime/top?limit=10")?.text)
+        #expect(again?["entries"]?.arrayValue?.compactMap { $0["score"]?.int64Value } == [300, 250, 200])
+        let friends = json(h.client().request("GET", "/v1/boards/arena/alltime/friends/bob")?.text)
+        #expect(friends?["entries"]?.arrayValue?.compactMap { $0["player"]?.stringValue } == ["ann", "bob"])
+        let region = json(h.client().request("GET", "/v1/boards/arena/alltime/top?scope=region&region=eu")?.text)
+        #expect(region?["total"]?.int64Value == 3)
+    }
+
+    @Test func aRetriedEventIsAnsweredAsADuplicate() throws {
+        let h = GatewayHarness(boards: [BoardDefinition(id: "sum", scoreOperator: .sum)])
+        try h.start()
+        let body = "{\"board\":\"sum\",\"player\":\"ann\",\"score\":5,\"event_id\":\"match-1\"}"
+        let first = h.authorized("POST", "/v1/scores", body: body)
+        let second = h.authorized("POST", "/v1/scores", body: body)
+        #expect(json(first?.text)?["accepted"]?.int64Value == 1)
+        #expect(json(second?.text)?["duplicates"]?.int64Value == 1)
+        #expect(json(h.client().request("GET", "/v1/boards/sum/alltime/players/ann")?.text)?["score"]?.int64Value == 5)
+    }
+
+    @Test func badRequestsGetTheRightStatusAndAJSONError() throws {
+        let h = GatewayHarness(boards: [Self.board]) { $0.http.maxBodyBytes = 4096 }
+        try h.start()
+        let c = h.client()
+        func check(_ response: HTTPTestResponse?, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(response?.status == status, sourceLocation: sourceLocation)
+            #expect(json(response?.text)?["error"]?["code"]?.stringValue == code, sourceLocation: sourceLocation)
+        }
+        check(c.request("GET", "/v1/nothing"), 404, "not_found")
+        check(c.request("DELETE", "/v1/boards"), 405, "method_not_allowed")
+        check(c.request("POST", "/v1/scores", headers: [("Content-Type", "application/json")], body: "{}"), 401, "unauthorized")
+        check(h.authorized("POST", "/v1/scores", body: "{\"board\":\"arena\",\"player\":\"a\",\"score\":\"x\"}"), 422, "invalid_field")
+        check(h.authorized("POST", "/v1/scores", body: "[{\"board\":\"arena\",\"player\":\"a\",\"score\":1},{\"board\":\"arena\"}]"), 422, "invalid_field")
+        check(h.authorized("POST", "/v1/scores", body: "{not json"), 400, "invalid_json")
+        check(c.request("POST", "/v1/scores", headers: [("Authorization", "Bearer \(GatewayHarness.internalToken)"), ("Content-Type", "text/plain")],
+                        body: "x"), 415, "unsupported_media_type")
+        check(h.authorized("POST", "/v1/scores", body: String(repeating: " ", count: 5000)), 413, "body_too_large")
+        check(h.authorized("PUT", "/v1/boards/arena", body: "{\"order\":\"ascending\"}"), 409, "immutable_field")
+        check(h.authorized("PUT", "/v1/boards/new", body: "{\"windows\":[\"hourly\"]}"), 422, "invalid_field")
+        check(c.request("GET", "/v1/boards/arena/yearly/top"), 404, "unknown_window")
+        check(c.request("GET", "/v1/boards/arena/alltime/top?limit=5000"), 422, "invalid_parameter")
+        check(c.request("GET", "/v1/boards/arena/alltime/players/nobody"), 404, "unknown_player")
+        // Semantic problems are per-event rejections inside a 200.
+        let mixed = json(h.authorized("POST", "/v1/scores", body: "[{\"board\":\"arena\",\"player\":\"a\",\"score\":5},{\"board\":\"arena\",\"player\":\"b\",\"score\":-1}]")?.text)
+        #expect(mixed?["results"]?.arrayValue?.last?["error"]?["code"]?.stringValue == "score_out_of_range")
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let h = GatewayHarness(boards: [Self.board])
+        try h.start()
+        let c = h.client()
+        c.send("GET", "/v1/boards/arena")
+        c.send("POST", "/v1/scores", headers: [("Authorization", "Bearer \(GatewayHarness.internalToken)"), ("Content-Type", "application/json")],
+               body: "{\"board\":\"arena\",\"player\":\"p\",\"score\":7}")
+        c.send("GET", "/healthz")
+        c.send("GET", "/v1/boards/arena/alltime/top")
+        let answers = (0..<4).compactMap { _ in c.readResponse() }
+        #expect(answers.map(\.status) == [200, 200, 200, 200])
+        #expect(json(answers[0].text)?["id"]?.stringValue == "arena")
+        #expect(json(answers[1].text)?["accepted"]?.int64Value == 1)
+        #expect(json(answers[2].text)?["status"]?.stringValue == "ok")
+        #expect(json(answers[3].text)?["total"]?.int64Value == 1)
+    }
+
+    @Test func metricsAndStaticPagesAreServed() throws {
+        let h = GatewayHarness(boards: [Self.board]) { c in
+            var path = #filePath
+            for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+            c.staticDirectory = path + "/Public"
+        }
+        try h.start()
+        let metrics = h.client().request("GET", "/metrics")
+        #expect(metrics?.header("content-type")?.hasPrefix("text/plain") == true)
+        #expect(metrics?.text.contains("overtake_connections{kind=\"http\"}") == true)
+        let page = h.client().request("GET", "/")
+        #expect(page?.status == 200)
+        #expect(page?.header("content-type") == "text/html; charset=utf-8")
+        #expect(h.client().request("GET", "/app.css")?.header("content-type") == "text/css; charset=utf-8")
+        #expect(h.client().request("GET", "/%2e%2e/Package.swift")?.status == 404)
+        #expect(h.client().request("GET", "/../Package.swift")?.status == 404)
+    }
+}
