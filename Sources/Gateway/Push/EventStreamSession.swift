@@ -147,6 +147,7 @@ final class EventStreamSession: PushSession, ConnectionHandler {
             writeHead()
             if let last = lastEventID, last < latest {
                 resumePending = true
+                lastPseq = last
                 let target = context.expectReply(self)
                 waiting = target.id
                 context.shared.engine.run { service in target.send(.resume(service.resume(p, after: last))) }

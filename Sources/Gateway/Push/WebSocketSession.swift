@@ -20,6 +20,8 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     private var pendingReplies: [UInt64: String] = [:]
     /// Token text from the URL, verified when the session starts.
     private var playerName: String?
+    /// Commands that need the player's index, held until the engine registered the session.
+    private var deferred: [ClientCommand] = []
 
     init(context: LoopContext, connection: Connection, mode: Mode, player: String?) {
         self.mode = mode
@@ -168,6 +170,10 @@ final class WebSocketSession: PushSession, ConnectionHandler {
             sendError("bad_request", error.message)
             return
         }
+        perform(command)
+    }
+
+    private func perform(_ command: ClientCommand) {
         if player == nil && playerName == nil {
             guard case let .auth(token) = command else {
                 perform(machine.close(code: .policyViolation, reason: "authenticate first: send {\"type\":\"auth\",\"token\":…}", now: context.loop.now))
@@ -177,6 +183,10 @@ final class WebSocketSession: PushSession, ConnectionHandler {
                 metrics.disconnects[.authFailed]!.add(1)
                 perform(machine.close(code: .policyViolation, reason: error.description, now: context.loop.now))
             }
+            return
+        }
+        if player == nil, command.needsPlayer {
+            deferred.append(command)
             return
         }
         let engine = context.shared.engine
@@ -236,6 +246,9 @@ final class WebSocketSession: PushSession, ConnectionHandler {
         case let .resume(last):
             guard let p = player else { return }
             resumePending = true
+            // Messages after the client's last pseq are what it lacks, whatever this
+            // connection has seen so far.
+            lastPseq = last
             let target = context.expectReply(self)
             pendingReplies[target.id] = "resume"
             engine.run { service in target.send(.resume(service.resume(p, after: last))) }
@@ -259,6 +272,9 @@ final class WebSocketSession: PushSession, ConnectionHandler {
             player = p
             lastPseq = latest
             context.register(self, player: p)
+            let held = deferred
+            deferred = []
+            for command in held { perform(command) }
         case let .subscription(ack):
             if let s = ack.subscription {
                 switch ack.request {
