@@ -7,9 +7,14 @@ public final class TestSocket {
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; nil if the connection fails.
-    public init?(port: UInt16, timeoutSeconds: Int = 5) {
+    /// `receiveBufferBytes` shrinks the kernel receive buffer (set before connecting, so the
+    /// advertised window stays small): a client that then stops reading backs up quickly.
+    public init?(port: UInt16, timeoutSeconds: Int = 5, receiveBufferBytes: Int32? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))

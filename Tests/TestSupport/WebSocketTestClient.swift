@@ -13,8 +13,8 @@ public final class WebSocketTestClient {
     public private(set) var handshakeBody = ""
 
     /// Connects and performs the opening handshake on `path` (e.g. "/v1/ws?token=…").
-    public init?(port: UInt16, path: String, subprotocol: String? = "overtake.v1") {
-        guard let s = TestSocket(port: port) else { return nil }
+    public init?(port: UInt16, path: String, subprotocol: String? = "overtake.v1", receiveBufferBytes: Int32? = nil) {
+        guard let s = TestSocket(port: port, receiveBufferBytes: receiveBufferBytes) else { return nil }
         socket = s
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"

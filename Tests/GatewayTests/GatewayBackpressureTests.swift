@@ -1,0 +1,79 @@
+// Slow consumers over loopback: a client that stops reading first has its spectator diffs
+// coalesced, then is disconnected (WebSocket 1013) once its personal backlog is too old, while a
+// healthy client on the same board receives every diff in order. Memory stays bounded.
+import Testing
+import Glibc
+import Gateway
+import GatewayProtocols
+import LeaderboardEngine
+import TestSupport
+
+@Suite(.serialized) struct GatewayBackpressureTests {
+    @Test func aSlowConsumerIsCoalescedThenDisconnectedWhileAHealthyOneGetsEverything() throws {
+        let h = GatewayHarness(boards: [BoardDefinition(id: "g", scoreOperator: .latest, notifyDepth: 200)]) { c in
+            c.push.softLimitBytes = 2048
+            c.push.hardLimitBytes = 8 << 20
+            c.push.maxPersonalAgeMilliseconds = 300
+        }
+        try h.start()
+        h.post((0..<300).map { ("g", "p\($0)", Int64($0)) })
+        let slow = WebSocketTestClient(port: h.port, path: "/v1/ws?token=\(h.token("p150"))", receiveBufferBytes: 2048)!
+        slow.send(text: "{\"type\":\"subscribe\",\"board\":\"g\",\"window\":\"alltime\",\"scope\":\"global\"}")
+        slow.send(text: "{\"type\":\"spectate\",\"board\":\"g\",\"window\":\"alltime\"}")
+        let healthy = WebSocketTestClient(port: h.port, path: "/v1/ws?token=\(h.token("watcher"))")!
+        healthy.send(text: "{\"type\":\"spectate\",\"board\":\"g\",\"window\":\"alltime\"}")
+        #expect(json(healthy.nextText())?["type"]?.stringValue == "snapshot")
+
+        // Churn the top 200 hard; the slow client never reads again.
+        var rng = SplitMixTest(seed: 11)
+        var lastID: UInt64 = 0
+        var gaps = 0, received = 0
+        var disconnected = false
+        for round in 0..<400 {
+            let events = (0..<40).map { _ in ("g", "p\(rng.next() % 300)", Int64(rng.next() % 1000)) }
+            // Keep p150 inside the top so it is overtaken (personal messages) every round.
+            h.post(events + [("g", "p150", Int64(500 + round % 7))])
+            while healthy.socket.buffered.isEmpty == false || pollReadable(healthy.socket.fd) {
+                guard let text = healthy.nextText(), let m = json(text) else { break }
+                if let id = m["id"]?.int64Value.map(UInt64.init) {
+                    if lastID != 0 && id != lastID + 1 && m["type"]?.stringValue == "board" { gaps += 1 }
+                    lastID = id
+                    received += 1
+                }
+            }
+            let metrics = h.client().request("GET", "/metrics")?.text ?? ""
+            if metrics.contains("overtake_disconnects_total{reason=\"personal_backlog_age\"} 1")
+                || metrics.contains("overtake_disconnects_total{reason=\"slow_consumer\"} 1") {
+                disconnected = true
+                break
+            }
+        }
+        let metrics = h.client().request("GET", "/metrics")?.text ?? ""
+        #expect(disconnected, "the slow consumer was never disconnected")
+        #expect(gaps == 0, "the healthy client missed diffs")
+        #expect(received > 10)
+        #expect(!metrics.contains("overtake_coalesced_diffs_total 0\n"), "no spectator diff was coalesced")
+        // The slow client, once it reads again, finds a 1013 close after what was queued.
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(slow.socket.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        #expect(slow.nextClose() == .some(WebSocketCloseCode.tryAgainLater))
+    }
+}
+
+/// Whether `fd` has bytes to read right now.
+func pollReadable(_ fd: Int32, milliseconds: Int32 = 20) -> Bool {
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    return poll(&p, 1, milliseconds) > 0
+}
+
+struct SplitMixTest {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
