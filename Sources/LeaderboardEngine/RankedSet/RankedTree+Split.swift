@@ -15,6 +15,7 @@ extension RankedTree {
             leaves.setCount(leaf, n + 1)
             return
         }
+        if height > 0, shiftIntoSibling(leaf, offset, key, player) { return }
         let right = leaves.allocate()
         let rs = leaves.scores(right), rp = leaves.players(right)
         // Appending past the end of the last leaf (scores arriving in order) keeps the left leaf
@@ -53,6 +54,63 @@ extension RankedTree {
         let separator = offset == keep ? key : leafKey(right, 0)
         insertChild(level: height - 1, child: right, separator: separator,
                     leftSize: leaves.count(leaf), rightSize: leaves.count(right))
+    }
+
+    /// Makes room in a full leaf by moving entries to a sibling under the same parent that has
+    /// at least a quarter of a leaf free (B*-tree style), then inserts. Splitting only when both
+    /// neighbours are nearly full keeps leaves ~80 % full under random inserts instead of ~69 %,
+    /// which is most of the memory per member. Returns false when no sibling has room.
+    private func shiftIntoSibling(_ leaf: UInt32, _ offset: Int, _ key: SetKey, _ player: UInt32) -> Bool {
+        let level = height - 1
+        let parent = pathNode[level], slot = pathSlot[level]
+        let siblings = inners.count(parent)
+        let children = inners.children(parent), sizes = inners.sizes(parent)
+        let n = LeafPool.capacity
+        let room = n / 4
+        let s = leaves.scores(leaf), p = leaves.players(leaf)
+        if slot + 1 < siblings, n - leaves.count(children[slot + 1]) >= room {
+            let right = children[slot + 1]
+            let rn = leaves.count(right)
+            let k = (n - rn) / 2
+            let rs = leaves.scores(right), rp = leaves.players(right)
+            (rs + k).moveInitialize(from: rs, count: rn)
+            (rp + k).moveInitialize(from: rp, count: rn)
+            rs.update(from: s + n - k, count: k)
+            rp.update(from: p + n - k, count: k)
+            let kept = n - k
+            leaves.setCount(leaf, kept)
+            leaves.setCount(right, rn + k)
+            inners.setSeparator(parent, slot + 1, leafKey(right, 0))
+            if offset <= kept {
+                insertIntoLeaf(leaf, offset, key, player)
+            } else {
+                insertIntoLeaf(right, offset - kept, key, player)
+            }
+            sizes[slot] = UInt32(leaves.count(leaf))
+            sizes[slot + 1] = UInt32(leaves.count(right))
+            return true
+        }
+        if slot > 0, n - leaves.count(children[slot - 1]) >= room {
+            let left = children[slot - 1]
+            let ln = leaves.count(left)
+            let k = (n - ln) / 2
+            (leaves.scores(left) + ln).update(from: s, count: k)
+            (leaves.players(left) + ln).update(from: p, count: k)
+            s.update(from: s + k, count: n - k)
+            p.update(from: p + k, count: n - k)
+            leaves.setCount(left, ln + k)
+            leaves.setCount(leaf, n - k)
+            if offset <= k {
+                insertIntoLeaf(left, ln + offset, key, player)
+            } else {
+                insertIntoLeaf(leaf, offset - k, key, player)
+            }
+            inners.setSeparator(parent, slot, leafKey(leaf, 0))
+            sizes[slot - 1] = UInt32(leaves.count(left))
+            sizes[slot] = UInt32(leaves.count(leaf))
+            return true
+        }
+        return false
     }
 
     /// Adds `child` right after the node at `pathSlot[level]` of `pathNode[level]`, after that
