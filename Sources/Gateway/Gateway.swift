@@ -54,9 +54,10 @@ public final class Gateway {
         loopConfiguration.watermarks = WriteWatermarks(low: 32 << 10, high: 128 << 10)
         let log = self.log
         let metrics = self.metrics
-        loopConfiguration.logger = { line in
-            if line.contains("EMFILE") || line.contains("shed") { metrics.acceptShed.add(1) }
-            log.warning(line)
+        loopConfiguration.logger = { line in log.warning(line) }
+        loopConfiguration.onAcceptPaused = { shed in
+            metrics.acceptPauses.add(1)
+            metrics.acceptShed.add(shed)
         }
         let io: EventLoopGroup
         do {

@@ -80,7 +80,8 @@ extension EventLoop {
     func handleListenerEvent(_ registration: ListenerRegistration) {
         guard !registration.listener.isPaused, !isShuttingDown else { return }
         let outcome = registration.listener.acceptBatch(now: now) { fd in adoptAccepted(fd, from: registration) }
-        guard case .paused(_, _, let resumeAt) = outcome else { return }
+        guard case .paused(_, let shed, let resumeAt) = outcome else { return }
+        configuration.onAcceptPaused?(shed)
         epollModify(registration.listener.descriptor, events: 0, slot: registration.slot, generation: registration.generation)
         _ = timers.schedule(at: resumeAt, .resumeListener(slot: registration.slot, generation: registration.generation))
     }

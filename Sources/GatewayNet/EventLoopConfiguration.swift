@@ -35,5 +35,9 @@ public struct EventLoopConfiguration: Sendable {
         text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
+    /// Called on the loop thread each time a listener pauses accepting because descriptors ran
+    /// out (EMFILE/ENFILE), with how many queued connections it closed at once (metrics).
+    public var onAcceptPaused: (@Sendable (Int) -> Void)?
+
     public init() {}
 }

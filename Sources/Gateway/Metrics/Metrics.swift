@@ -16,6 +16,7 @@ final class Metrics: Sendable {
     let connections = Dictionary(uniqueKeysWithValues: ConnectionKind.allCases.map { ($0, Counter()) })
     let connectionsOpened = Counter()
     let acceptShed = Counter()
+    let acceptPauses = Counter()
     let httpRequests = Dictionary(uniqueKeysWithValues: (1...5).map { ($0, Counter()) })
     let ingestAccepted = Counter()
     let ingestRejected = Counter()
@@ -82,6 +83,8 @@ final class Metrics: Sendable {
         for r in DisconnectReason.allCases { out += "overtake_disconnects_total{reason=\"\(r.rawValue)\"} \(disconnects[r]!.value)\n" }
         family("overtake_accept_shed_total", "counter", "Connections closed at accept because descriptors ran out (EMFILE).")
         out += "overtake_accept_shed_total \(acceptShed.value)\n"
+        family("overtake_accept_pauses_total", "counter", "Times accepting paused because the process ran out of file descriptors.")
+        out += "overtake_accept_pauses_total \(acceptPauses.value)\n"
         family("overtake_spectator_streams", "gauge", "Spectator streams with at least one follower.")
         out += "overtake_spectator_streams \(spectatorStreams.value)\n"
         family("overtake_players_present", "gauge", "Players connected or within their resume window.")
