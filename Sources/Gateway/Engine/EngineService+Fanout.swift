@@ -38,7 +38,7 @@ extension EngineService {
             let range = start..<acc.bytes.count
             let priority: Priority = n.isSocial ? .p2 : .p1
             pres.remember(pseq: pres.pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit)
-            for (i, count) in pres.sessionsPerLoop.enumerated() where count > 0 {
+            pres.sessionsPerLoop.forEachLoop { i in
                 acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,
                                                         sequence: pres.pseq, board: n.board, window: n.window, scope: n.scope))
             }
@@ -56,7 +56,7 @@ extension EngineService {
             stream.snapshot = nil
             if stream.spectators > 0 {
                 let snapshot = makeSnapshot(key, &stream)
-                for (i, count) in stream.spectatorsPerLoop.enumerated() where count > 0 {
+                stream.spectatorsPerLoop.forEachLoop { i in
                     acc.entries[i].append(FanoutBatch.Entry(target: .stream(key), priority: .p3, kind: .board, range: range,
                                                             sequence: stream.lastEventID, board: d.board, window: d.window, scope: d.scope))
                     acc.snapshots[i][key] = snapshot

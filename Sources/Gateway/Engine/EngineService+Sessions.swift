@@ -7,7 +7,7 @@ import GatewayProtocols
 import LeaderboardEngine
 
 struct Presence {
-    var sessionsPerLoop: [Int]
+    var sessionsPerLoop: LoopCounts
     var sessions = 0
     /// Last personal sequence number handed out.
     var pseq: UInt64 = 0
@@ -17,7 +17,7 @@ struct Presence {
 
     /// `base` starts the sequence above anything handed out before (see `sequenceBase`).
     init(loopCount: Int, base: UInt64) {
-        sessionsPerLoop = Array(repeating: 0, count: loopCount)
+        sessionsPerLoop = LoopCounts(loopCount: loopCount)
         pseq = base
     }
 
@@ -29,14 +29,14 @@ struct Presence {
 }
 
 struct StreamState {
-    var spectatorsPerLoop: [Int]
+    var spectatorsPerLoop: LoopCounts
     var spectators = 0
     var lastEventID: UInt64 = 0
     var replay: SSEReplayBuffer
     var snapshot: FanoutBatch.Snapshot?
 
     init(loopCount: Int, replayEvents: Int, base: UInt64) {
-        spectatorsPerLoop = Array(repeating: 0, count: loopCount)
+        spectatorsPerLoop = LoopCounts(loopCount: loopCount)
         lastEventID = base
         replay = SSEReplayBuffer(maxEvents: max(1, replayEvents), maxBytes: 1 << 20)
     }
@@ -61,7 +61,7 @@ extension EngineService {
     func sessionOpened(_ player: String, loopIndex: Int) -> (PlayerIndex, UInt64)? {
         guard let p = try? engine.setInAudience(player, true) else { return nil }
         var pres = presence[p] ?? Presence(loopCount: loops.count, base: sequenceBase())
-        pres.sessionsPerLoop[loopIndex] += 1
+        pres.sessionsPerLoop.add(loopIndex, 1)
         pres.sessions += 1
         pres.disconnectedAt = nil
         presence[p] = pres
@@ -71,7 +71,7 @@ extension EngineService {
 
     func sessionClosed(_ p: PlayerIndex, loopIndex: Int) {
         guard var pres = presence[p] else { return }
-        pres.sessionsPerLoop[loopIndex] -= 1
+        pres.sessionsPerLoop.add(loopIndex, -1)
         pres.sessions -= 1
         if pres.sessions == 0 { pres.disconnectedAt = nowMilliseconds }
         presence[p] = pres
@@ -138,7 +138,7 @@ extension EngineService {
         flush()
         var stream = streams[key] ?? StreamState(loopCount: loops.count, replayEvents: configuration.sse.replayEvents, base: sequenceBase())
         if stream.spectators == 0 { metrics.spectatorStreams.add(1) }
-        stream.spectatorsPerLoop[loopIndex] += 1
+        stream.spectatorsPerLoop.add(loopIndex, 1)
         stream.spectators += 1
         var reply = SpectateReply(replay: [], snapshot: nil, gap: false, stream: key)
         if let last = lastEventID {
@@ -158,8 +158,8 @@ extension EngineService {
     }
 
     func unspectate(_ key: StreamKey, loopIndex: Int) {
-        guard var stream = streams[key], stream.spectatorsPerLoop[loopIndex] > 0 else { return }
-        stream.spectatorsPerLoop[loopIndex] -= 1
+        guard var stream = streams[key], stream.spectatorsPerLoop.count(loopIndex) > 0 else { return }
+        stream.spectatorsPerLoop.add(loopIndex, -1)
         stream.spectators -= 1
         if stream.spectators == 0 { metrics.spectatorStreams.add(-1) }
         streams[key] = stream

@@ -45,7 +45,7 @@ extension EngineService {
             snapshot.bytes.withUnsafeBytes { stream.replay.append(id: stream.lastEventID, bytes: [MessageKind.snapshot.rawValue] + $0) }
             let start = acc.bytes.count
             snapshot.bytes.withUnsafeBytes { acc.bytes.append(contentsOf: $0) }
-            for (i, count) in stream.spectatorsPerLoop.enumerated() where count > 0 {
+            stream.spectatorsPerLoop.forEachLoop { i in
                 acc.entries[i].append(.init(target: .stream(key), priority: .p3, kind: .snapshot, range: start..<acc.bytes.count,
                                             sequence: stream.lastEventID, board: key.board, window: key.window, scope: key.scope))
                 acc.snapshots[i][key] = snapshot

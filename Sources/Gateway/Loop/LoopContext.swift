@@ -17,7 +17,7 @@ final class LoopContext {
     var index: Int { loop.handle.index }
     private var waiting: [UInt64: any EngineReplyReceiver] = [:]
     private var nextID: UInt64 = 1
-    var playerSessions: [PlayerIndex: [PushSession]] = [:]
+    var playerSessions: [PlayerIndex: SessionList] = [:]
     var streamSessions: [StreamKey: [PushSession]] = [:]
     var latestSnapshots: [StreamKey: FanoutBatch.Snapshot] = [:]
     var framer = MessageFramer()
@@ -59,16 +59,22 @@ final class LoopContext {
         for (key, snapshot) in batch.snapshots { latestSnapshots[key] = snapshot }
         var touched: [ObjectIdentifier: PushSession] = [:]
         for entry in batch.entries {
-            let sessions: [PushSession]
-            switch entry.target {
-            case let .player(p): sessions = playerSessions[p] ?? []
-            case let .stream(key): sessions = streamSessions[key] ?? []
-            }
-            for session in sessions where session.accepts(entry) {
+            func deliver(_ session: PushSession) {
+                guard session.accepts(entry) else { return }
                 session.enqueue(OutboundQueue.Item(bytes: batch.bytes, range: entry.range, kind: entry.kind, priority: entry.priority,
                                                    sequence: entry.sequence, isPersonal: entry.priority != .p3,
                                                    stream: entry.target.stream, enqueuedAt: enqueuedAt))
                 touched[ObjectIdentifier(session)] = session
+            }
+            switch entry.target {
+            case let .player(p):
+                switch playerSessions[p] {
+                case let .one(session)?: deliver(session)
+                case let .many(list)?: for session in list { deliver(session) }
+                case nil: break
+                }
+            case let .stream(key):
+                for session in streamSessions[key] ?? [] { deliver(session) }
             }
         }
         for session in touched.values { session.pump() }
@@ -77,12 +83,11 @@ final class LoopContext {
     }
 
     func register(_ session: PushSession, player: PlayerIndex) {
-        playerSessions[player, default: []].append(session)
+        playerSessions[player] = playerSessions[player].map { $0.adding(session) } ?? .one(session)
     }
 
     func unregister(_ session: PushSession, player: PlayerIndex) {
-        playerSessions[player]?.removeAll { $0 === session }
-        if playerSessions[player]?.isEmpty == true { playerSessions[player] = nil }
+        playerSessions[player] = playerSessions[player]?.removing(session)
     }
 
     func register(_ session: PushSession, stream: StreamKey) {
@@ -106,12 +111,37 @@ final class LoopContext {
             self.backlogTimerArmed = false
             let ids = self.backlogged
             self.backlogged = []
-            for sessions in self.playerSessions.values {
-                for s in sessions where ids.contains(ObjectIdentifier(s)) { s.pump() }
+            for list in self.playerSessions.values {
+                for s in list.sessions where ids.contains(ObjectIdentifier(s)) { s.pump() }
             }
             for sessions in self.streamSessions.values {
                 for s in sessions where ids.contains(ObjectIdentifier(s)) { s.pump() }
             }
+        }
+    }
+}
+
+/// A player's sessions on one loop; almost always exactly one, which needs no array.
+enum SessionList {
+    case one(PushSession)
+    case many([PushSession])
+
+    var sessions: [PushSession] {
+        switch self {
+        case let .one(s): [s]
+        case let .many(list): list
+        }
+    }
+
+    func adding(_ session: PushSession) -> SessionList { .many(sessions + [session]) }
+
+    /// The list without `session`, or nil when it was the last.
+    func removing(_ session: PushSession) -> SessionList? {
+        let rest = sessions.filter { $0 !== session }
+        switch rest.count {
+        case 0: return nil
+        case 1: return .one(rest[0])
+        default: return .many(rest)
         }
     }
 }

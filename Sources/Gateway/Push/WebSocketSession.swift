@@ -262,6 +262,8 @@ final class WebSocketSession: PushSession, ConnectionHandler {
 
     override func receiveOther(_ reply: EngineReply, id: UInt64) {
         pendingReplies[id] = nil
+        // An idle connection should own no dictionary storage (memory per idle connection).
+        if pendingReplies.isEmpty { pendingReplies = [:] }
         switch reply {
         case let .sessionOpened(p, latest):
             guard let p else {
