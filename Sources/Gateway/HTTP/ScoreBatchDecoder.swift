@@ -1,7 +1,7 @@
 // POST /v1/scores bodies: one event object, a JSON array of them, or NDJSON (one object per
-// line). Decoded with the pull reader (no document tree). A malformed event fails the whole
-// request with 422 naming the field (`[3].score`); semantic rejections (unknown board, score
-// out of range) are per-event results instead.
+// line). Decoded with the pull reader (no document tree). Malformed JSON fails the whole request
+// with 400; a well-formed event with a bad field fails it with 422 naming the field
+// (`[3].score`); semantic rejections (unknown board, score out of range) are per-event results.
 import GatewayProtocols
 import LeaderboardEngine
 
@@ -30,11 +30,13 @@ enum ScoreBatchDecoder {
                         index += 1
                     }
                 default:
+                    try reader.skipValue()
+                    try reader.finish()
                     throw Failure(status: .unprocessableContent, code: "invalid_body", message: "expected an event object or an array of events")
                 }
                 try reader.finish()
             } catch let error as JSONError {
-                throw failure(error, events: events.count, maxEvents: maxEvents)
+                throw failure(error, events: events.count, maxEvents: maxEvents, document: JSONReader(body))
             } catch let error as Failure {
                 throw error
             } catch {
@@ -50,7 +52,8 @@ enum ScoreBatchDecoder {
                     events.append(try event(&reader, index: line.lineNumber - 1))
                     try reader.finish()
                 } catch {
-                    throw failure(error, events: events.count, maxEvents: maxEvents, line: line.lineNumber)
+                    throw failure(error, events: events.count, maxEvents: maxEvents, line: line.lineNumber,
+                                  document: JSONReader(body, range: line.range))
                 }
             }
         default:
@@ -61,16 +64,37 @@ enum ScoreBatchDecoder {
         return events
     }
 
-    private static func failure(_ error: JSONError, events: Int, maxEvents: Int, line: Int? = nil) -> Failure {
-        let text = "\(error)"
+    /// Maps a decoding error to the answer. `document` reads the same body (or NDJSON line) from
+    /// the start: a field error only counts when the document is well-formed JSON, so truncated
+    /// or garbled input (`{"score":` or `{"score":tru}`) is a 400, never a 422 about a field.
+    private static func failure(_ error: JSONError, events: Int, maxEvents: Int, line: Int? = nil,
+                                document: JSONReader) -> Failure {
+        var error = error
+        var text = "\(error)"
         if text.contains("more than \(maxEvents) events") {
             return Failure(status: .contentTooLarge, code: "too_many_events", message: "more than \(maxEvents) events in one request")
         }
         if text.hasPrefix("field ") || text.contains(": field ") {
-            return Failure(status: .unprocessableContent, code: "invalid_field", message: fieldMessage(text))
+            guard let syntax = syntaxError(document) else {
+                return Failure(status: .unprocessableContent, code: "invalid_field", message: fieldMessage(text))
+            }
+            error = syntax
+            text = "\(error)"
         }
         let at = line.map { "line \($0), " } ?? ""
         return Failure(status: .badRequest, code: "invalid_json", message: "\(at)\(text)")
+    }
+
+    /// The first syntax error in the document, or nil when it is well-formed. Error path only.
+    private static func syntaxError(_ document: JSONReader) -> JSONError? {
+        var reader = document
+        do throws(JSONError) {
+            try reader.skipValue()
+            try reader.finish()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Turns "offset N: field [3].score: …" into "[3].score: …".
