@@ -63,7 +63,11 @@ extension HTTPConnection {
     }
 
     func issueToken(_ body: [UInt8]) -> HTTPReply {
-        guard let json = try? JSONValue(parsing: body), let player = json["player"]?.stringValue else {
+        let json: JSONValue
+        do { json = try JSONValue(parsing: body) } catch {
+            return .error(.badRequest, "invalid_json", "\(error)")
+        }
+        guard let player = json["player"]?.stringValue else {
             return .error(.unprocessableContent, "invalid_field", "player: required string")
         }
         if let problem = Identifier.validatePlayer(player) {
