@@ -19,6 +19,8 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
     private var closeAfterResponses = false
     private var timer: TimerHandle?
     private var requestStartedAt: UInt64?
+    /// When the current request's head was complete (its body deadline counts from here).
+    private var bodyStartedAt: UInt64?
     private var isUpgraded = false
     static let maxPipelined = 64
 
@@ -73,14 +75,22 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
         self.connection = nil
     }
 
-    /// Head/body deadline while a request is in progress, idle deadline between requests.
+    /// Head deadline (from the request's first byte) while the head arrives, body deadline (from
+    /// the end of the head) while the body arrives, idle deadline between requests.
     private func armTimer() {
         let h = shared.configuration.http
         let now = context.loop.now
         let delay: Duration
         if !parser.isIdle, let started = requestStartedAt {
-            let limit = UInt64(h.headerTimeoutMilliseconds + h.bodyTimeoutMilliseconds) * 1_000_000
-            delay = .nanoseconds(Int64(started + limit > now ? started + limit - now : 0))
+            let deadline: UInt64
+            if parser.isReadingHead {
+                deadline = started + UInt64(h.headerTimeoutMilliseconds) * 1_000_000
+            } else {
+                let bodyStarted = bodyStartedAt ?? now
+                bodyStartedAt = bodyStarted
+                deadline = bodyStarted + UInt64(h.bodyTimeoutMilliseconds) * 1_000_000
+            }
+            delay = .nanoseconds(Int64(deadline > now ? deadline - now : 0))
         } else {
             delay = .milliseconds(h.idleTimeoutMilliseconds)
         }
@@ -111,6 +121,7 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
                 connection.write(out)
             case let .request(head, body):
                 requestStartedAt = parser.isIdle ? nil : context.loop.now
+                bodyStartedAt = nil
                 handle(head, body)
             default:
                 break

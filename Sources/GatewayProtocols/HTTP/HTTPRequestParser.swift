@@ -86,6 +86,10 @@ public struct HTTPRequestParser: Sendable {
     /// a timeout in the middle of a request deserves 408.
     public var isIdle: Bool { state == .requestLine && bufferedByteCount == 0 }
 
+    /// True while the request line or header fields are still arriving (also when idle): the
+    /// head deadline applies; once false, the body deadline does.
+    public var isReadingHead: Bool { state == .requestLine || state == .headerFields }
+
     /// True once an error was thrown; the connection must be closed.
     public var hasFailed: Bool {
         if case .failed = state { return true }
