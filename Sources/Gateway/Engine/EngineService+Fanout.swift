@@ -66,13 +66,19 @@ extension EngineService {
         }
     }
 
-    /// The stream's current top K as a snapshot body, cached until the next diff.
+    /// The stream's current top K as a snapshot body, cached until the next diff or until the
+    /// set's size changes (O(1) to check).
     func makeSnapshot(_ key: StreamKey, _ stream: inout StreamState) -> FanoutBatch.Snapshot {
-        if let cached = stream.snapshot { return cached }
+        if let cached = stream.snapshot,
+           engine.topEntries(board: key.board, window: key.window, scope: key.scope, limit: 0)?.1 == stream.snapshotSize {
+            return cached
+        }
         let depth = engine.definition(of: key.board).notifyDepth
         var body: [UInt8] = []
+        stream.snapshotSize = 0
         if let (period, size, entries) = engine.topEntries(board: key.board, window: key.window, scope: key.scope, limit: depth) {
             encoder.encodeSnapshot(key, period: period, size: size, entries: entries, engine: engine, into: &body)
+            stream.snapshotSize = size
         }
         let snapshot = FanoutBatch.Snapshot(bytes: SharedBytes(body), eventID: stream.lastEventID)
         stream.snapshot = snapshot

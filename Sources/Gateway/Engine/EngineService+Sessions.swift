@@ -34,6 +34,9 @@ struct StreamState {
     var lastEventID: UInt64 = 0
     var replay: SSEReplayBuffer
     var snapshot: FanoutBatch.Snapshot?
+    /// Players in the set when `snapshot` was encoded (a new player outside the top K changes
+    /// the size but makes no diff, so the cache must not outlive it).
+    var snapshotSize = 0
 
     init(loopCount: Int, replayEvents: Int, base: UInt64) {
         spectatorsPerLoop = LoopCounts(loopCount: loopCount)
