@@ -25,7 +25,7 @@ def main():
         except Exception:
             pass
         desc = " ".join(desc.replace("<br>", " ").split())
-        print("%-7s %-13s %8d  %s" % (cid, c.get("behavior"), c.get("duration", 0), desc[:110]))
+        print("%-7s %-13s %8d  %s" % (cid, c.get("behavior"), c.get("duration", 0), desc))
         g = ".".join(cid.split(".")[:2])
         groups[g] = groups.get(g, 0) + c.get("duration", 0)
     print()
