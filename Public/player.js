@@ -2,7 +2,9 @@
 // to every window of the chosen board (global + friends) and watches them; shows the selected
 // window's rank, the around-me and friends lists (REST), and toasts personal notifications.
 // Invariants: at most one socket; personal messages are applied once (by pseq); reconnects
-// resume from the last pseq with backoff.
+// resume from the pseq watermark (the highest pseq below which every pseq was seen) with backoff.
+// Friend messages (priority P2) may arrive after later personal ones (P1), so pseqs can arrive
+// out of order: dedupe by a set of seen pseqs, never by "highest seen".
 
 import {
   backoffMs, boardPath, boardPicker, decodeToken, fetchJSON, formatInt, query,
@@ -32,7 +34,7 @@ const state = {
   sel: null, // {board, window, definition}
   ws: null, wantOpen: false, attempts: 0, reconnects: 0, retryTimer: 0,
   subscribed: null, // {board, windows, friends} as sent on the current socket
-  lastPseq: null, nextSeq: 1,
+  lastPseq: null, seenPseqs: new Set(), nextSeq: 1,
   pingId: 0, pingTimer: 0, pongTimer: 0,
   ranks: new Map(), // window → {rank, score, percentile, total, friendsRank}
   refreshTimers: new Map(),
@@ -194,6 +196,7 @@ function onMessage(msg) {
       break;
     case 'reset': // missed personal messages are gone: re-query everything
       state.lastPseq = null;
+      state.seenPseqs.clear();
       refreshAll();
       break;
     case 'error':
@@ -206,8 +209,12 @@ function onMessage(msg) {
 
 function onPersonal(msg) {
   if (Number.isInteger(msg.pseq)) {
-    if (state.lastPseq !== null && msg.pseq <= state.lastPseq) return; // already applied (resume overlap)
-    state.lastPseq = msg.pseq;
+    if (state.seenPseqs.has(msg.pseq)) return; // already applied (resume overlap)
+    state.seenPseqs.add(msg.pseq);
+    if (state.seenPseqs.size > 2048) state.seenPseqs.delete(state.seenPseqs.values().next().value);
+    // The resume point: advance over every pseq seen without a hole.
+    if (state.lastPseq === null) state.lastPseq = msg.pseq - 1;
+    while (state.seenPseqs.has(state.lastPseq + 1)) state.lastPseq += 1;
   }
   if (!state.sel || msg.board !== state.sel.board) return;
   const r = rankOf(msg.window);
@@ -367,7 +374,7 @@ function start() {
     const samePlayer = info.player === state.player;
     stop('disconnected', 'disconnected');
     useToken(els.token.value, { persist: true });
-    if (!samePlayer) { state.lastPseq = null; state.ranks.clear(); }
+    if (!samePlayer) { state.lastPseq = null; state.seenPseqs.clear(); state.ranks.clear(); }
     state.attempts = 0;
     if (state.sel) { refreshAll(); connect(); }
   });
