@@ -29,13 +29,13 @@ extension HTTPConnection {
         guard route.methods.contains(head.method) else {
             let allow = route.methods.map { "\($0)".uppercased() }.joined(separator: ", ")
             respondLocally(.error(.methodNotAllowed, "method_not_allowed", "\("\(head.method)".uppercased()) is not allowed on \(head.path); allowed: \(allow)",
-                                  headers: [("Allow", allow)]), close: close)
+                                  headers: [("Allow", allow)]), close: close, head: isHead)
             return
         }
         let needsInternal = route.isInternal || (head.method == .put && { if case .board = route { true } else { false } }())
         if needsInternal && !authorizedInternal(head) {
             respondLocally(.error(.unauthorized, "unauthorized", "this endpoint needs 'Authorization: Bearer <internal token>'",
-                                  headers: [("WWW-Authenticate", "Bearer realm=\"overtake\"")]), close: close)
+                                  headers: [("WWW-Authenticate", "Bearer realm=\"overtake\"")]), close: close, head: isHead)
             return
         }
         switch route {
@@ -71,13 +71,13 @@ extension HTTPConnection {
             let state = shared.gate.state
             respondLocally(.error(.serviceUnavailable, state == .recovering ? "recovering" : "unavailable",
                                   state == .recovering ? "recovering from the log; try again shortly" : "the gateway is \(state)",
-                                  headers: [("Retry-After", "1")]), close: close)
+                                  headers: [("Retry-After", "1")]), close: close, head: isHead)
             return
         }
         do throws(BadParameter) {
             try dispatch(route, head, body, close: close)
         } catch {
-            respondLocally(.error(.unprocessableContent, "invalid_parameter", "\(error.name): \(error.message)"), close: close)
+            respondLocally(.error(.unprocessableContent, "invalid_parameter", "\(error.name): \(error.message)"), close: close, head: isHead)
         }
     }
 
@@ -86,7 +86,7 @@ extension HTTPConnection {
     private func dispatch(_ route: Route, _ head: HTTPRequestHead, _ body: [UInt8], close: Bool) throws(BadParameter) {
         let engine = shared.engine
         func ask(_ request: EngineRequest) {
-            let target = awaitEngine(close: close)
+            let target = awaitEngine(close: close, head: head.method == .head)
             engine.run { service in service.handle(request, reply: target) }
         }
         switch route {
