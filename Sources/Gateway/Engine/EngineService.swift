@@ -39,7 +39,8 @@ final class EngineService {
     var watchCounts: [WatchKey: Int] = [:]
     var encoder = NotificationEncoder()
     var tickBuffer: [UInt8] = []
-    var queryCache: [String: HTTPReply] = [:]
+    /// First pages of rankings, shared with the I/O loops (cleared on every ranking change).
+    let topPages: TopPageCache
     var rotationTimer: TimerHandle?
 
     /// A batch waiting for durability: what to release when it is.
@@ -53,7 +54,8 @@ final class EngineService {
     }
 
     init(engine: LeaderboardEngine, configuration: GatewayConfiguration, journal: any EngineJournal,
-         loops: [EventLoopHandle], gate: IngestGate, metrics: Metrics, log: Log, clock: @escaping @Sendable () -> Int64) {
+         loops: [EventLoopHandle], gate: IngestGate, metrics: Metrics, log: Log, clock: @escaping @Sendable () -> Int64,
+         topPages: TopPageCache = TopPageCache()) {
         self.engine = engine
         self.configuration = configuration
         self.journal = journal
@@ -62,6 +64,7 @@ final class EngineService {
         self.metrics = metrics
         self.log = log
         self.clock = clock
+        self.topPages = topPages
         tickBuffer.reserveCapacity(64 << 10)
     }
 
@@ -134,7 +137,7 @@ final class EngineService {
             for (range, reply) in requests {
                 tick.replies.append((reply, .scores(makeScoreReply(events[range], results[range], changes))))
             }
-            queryCache.removeAll(keepingCapacity: true)
+            topPages.removeAll()
         }
         tick.fanout = fanout.finish(appliedAt: tick.appliedAt)
         metrics.tickDuration.observe(nanoseconds: Int(MonotonicClock.system.now() - started))
@@ -212,7 +215,7 @@ final class EngineService {
         }
         flush()
         let answer = perform()
-        queryCache.removeAll(keepingCapacity: true)
+        topPages.removeAll()
         var tick = Tick(id: nextTickID)
         nextTickID += 1
         if answer.status.code < 300 { tickOperations.append(operation) }

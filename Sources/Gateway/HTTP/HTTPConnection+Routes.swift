@@ -99,8 +99,15 @@ extension HTTPConnection {
                 ask(.board(id))
             }
         case let .top(board, window):
-            ask(.top(board: board, window: window, scope: try scope(head), limit: try int(head, "limit", 100, 0...1000),
-                     offset: try int(head, "offset", 0, 0...Int(Int32.max)), cursor: head.query("cursor")))
+            let request = EngineRequest.top(board: board, window: window, scope: try scope(head), limit: try int(head, "limit", 100, 0...1000),
+                                            offset: try int(head, "offset", 0, 0...Int(Int32.max)), cursor: head.query("cursor"))
+            // A cached first page is answered here, unless an earlier request of this connection
+            // (perhaps a score post) still waits for the engine: then the engine keeps the order.
+            if !hasPendingResponses, let key = TopPageKey(request), let page = shared.topPages.page(key) {
+                respondLocally(page, close: close, head: head.method == .head)
+            } else {
+                ask(request)
+            }
         case let .player(board, window, player):
             ask(.standing(board: board, window: window, player: player, scope: try scope(head), around: try int(head, "around", 0, 0...100)))
         case let .friends(board, window, player): ask(.friends(board: board, window: window, player: player))

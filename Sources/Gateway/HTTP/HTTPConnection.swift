@@ -146,6 +146,9 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
         return out
     }
 
+    /// True while an earlier response of this connection is not written yet.
+    var hasPendingResponses: Bool { !slots.isEmpty }
+
     /// Starts an engine round trip for the next response slot; `head`: answer without the body.
     func awaitEngine(close: Bool, head: Bool = false) -> ReplyTarget {
         let target = context.expectReply(self)
