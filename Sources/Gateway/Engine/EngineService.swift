@@ -120,7 +120,7 @@ final class EngineService {
             var changes: [WindowChange] = []
             results.reserveCapacity(events.count)
             while offset < events.count {
-                let slice = Array(events[offset..<min(events.count, offset + limit)])
+                let slice = events.count <= limit ? events : Array(events[offset..<min(events.count, offset + limit)])
                 var outcome = engine.apply(slice, now: now)
                 let base = changes.count
                 for i in outcome.results.indices { outcome.results[i].changes = (outcome.results[i].changes.lowerBound + base)..<(outcome.results[i].changes.upperBound + base) }
@@ -227,12 +227,24 @@ final class EngineService {
                                 _ changes: [WindowChange]) -> ScoreReply {
         var out = ScoreReply(results: [], changes: [])
         out.results.reserveCapacity(results.count)
+        // Batches usually name one board and one period per window: look them up on change only.
+        var boardName: String?, board: BoardIndex?
+        var labelWindow: WindowKind?, labelStart = Int64.min, label = ""
         for (event, var r) in zip(events, results) {
             let start = out.changes.count
-            if !r.changes.isEmpty, let board = engine.board(named: event.board) {
+            if event.board != boardName {
+                boardName = event.board
+                board = engine.board(named: event.board)
+                labelWindow = nil
+            }
+            if !r.changes.isEmpty, let board {
                 for c in changes[r.changes] {
+                    if c.window != labelWindow || c.periodStart != labelStart {
+                        (labelWindow, labelStart) = (c.window, c.periodStart)
+                        label = encoder.periodLabel(engine, board, c.window, c.periodStart)
+                    }
                     out.changes.append(ScoreReplyChange(
-                        window: c.window, period: encoder.periodLabel(engine, board, c.window, c.periodStart),
+                        window: c.window, period: label,
                         region: c.scope.region.map { engine.players.regionName($0) },
                         oldRank: c.oldRank, newRank: c.newRank, oldScore: c.oldScore, newScore: c.newScore))
                 }
