@@ -146,6 +146,7 @@ extension HTTPConnection {
         case "global": return .global
         case "region":
             guard let r = head.query("region"), !r.isEmpty else { throw BadParameter(name: "region", message: "required with scope=region") }
+            if let problem = Identifier.validateName(r) { throw BadParameter(name: "region", message: "region \(problem)") }
             return .region(r)
         case let other: throw BadParameter(name: "scope", message: "expected global or region, got '\(other)' (friends boards are at …/friends/{player})")
         }
