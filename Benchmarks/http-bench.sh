@@ -198,7 +198,8 @@ profile() {
     [ "$PERF" = 1 ] || return 0
     command -v perf >/dev/null || { echo "perf missing; skipping profile" >&2; return 0; }
     local label=$1 secs=$((DURATION > 4 ? DURATION - 3 : 1))
-    ( sleep 1
+    ( set +e +o pipefail   # `head` closing the pipe early must not end the subshell
+      sleep 1
       perf record -q -e cpu-clock -g -p "$SERVER_PID" -o "$OUT/perf-$label.data" -- sleep "$secs" >/dev/null 2>&1
       perf report -i "$OUT/perf-$label.data" --no-children --stdio --sort comm,dso,symbol 2>/dev/null \
           | grep -E '^ +[0-9]' | head -60 > "$OUT/perf-$label.txt"
