@@ -47,8 +47,9 @@ public final class Gateway {
         }
         engineGroup = engineLoops
         let engine = EngineHandle(loop: engineLoops.loops[0])
+        let topPages = TopPageCache()
         let shared = GatewayShared(configuration: c, engine: engine, gate: gate, metrics: metrics, log: log, clock: clock,
-                                   staticFiles: StaticFiles(root: c.staticDirectory))
+                                   staticFiles: StaticFiles(root: c.staticDirectory), topPages: topPages)
         let loopCount = c.listen.ioThreads > 0 ? c.listen.ioThreads : EventLoopGroup.coreCount
         var loopConfiguration = EventLoopConfiguration()
         loopConfiguration.watermarks = WriteWatermarks(low: 32 << 10, high: 128 << 10)
@@ -68,7 +69,7 @@ public final class Gateway {
             throw GatewayError(description: "I/O loops: \(error)")
         }
         ioGroup = io
-        startEngine(on: engineLoops, handle: engine, loops: io.loops)
+        startEngine(on: engineLoops, handle: engine, loops: io.loops, topPages: topPages)
         do {
             let http = try Server.start(on: io, configuration: ListenerConfiguration(host: c.listen.host, port: UInt16(c.listen.port),
                                                                                     backlog: Int32(c.listen.backlog))) { loop in
@@ -94,7 +95,7 @@ public final class Gateway {
         }
     }
 
-    private func startEngine(on group: EventLoopGroup, handle: EngineHandle, loops: [EventLoopHandle]) {
+    private func startEngine(on group: EventLoopGroup, handle: EngineHandle, loops: [EventLoopHandle], topPages: TopPageCache) {
         let c = configuration, gate = self.gate, metrics = self.metrics, log = self.log, clock = self.clock
         let recovered = self.recovered
         handle.loop.execute { loop in
@@ -121,7 +122,7 @@ public final class Gateway {
                 if let t = report.log.truncation { log.warning("the log was cut at its first damaged record: \(t)") }
                 for s in report.skippedSnapshots { log.warning("snapshot \(s.path) skipped: \(s.reason)") }
                 let service = EngineService(engine: engine, configuration: c, journal: StoreJournal(store: store, metrics: metrics, log: log),
-                                            loops: loops, gate: gate, metrics: metrics, log: log, clock: clock)
+                                            loops: loops, gate: gate, metrics: metrics, log: log, clock: clock, topPages: topPages)
                 service.install(on: loop, handle: handle)
                 service.installConfiguredBoards()
                 gate.set(.ready)

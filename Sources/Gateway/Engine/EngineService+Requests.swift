@@ -18,26 +18,19 @@ extension EngineService {
             return
         }
         flush()
-        let key = cacheKey(request)
-        if let key, let cached = queryCache[key] {
+        let key = TopPageKey(request)
+        if let key, let cached = topPages.page(key) {
             reply.send(.http(cached))
             return
         }
         let answer: HTTPReply
         do { answer = try read(request) } catch { answer = Self.errorReply(error) }
-        if let key, answer.status.code == 200 { queryCache[key] = answer }
+        if let key, answer.status.code == 200 { topPages.store(answer, for: key) }
         reply.send(.http(answer))
     }
 
     static func errorReply(_ error: EngineError) -> HTTPReply {
         .error(error.httpStatus, error.code, error.description)
-    }
-
-    /// Only the hottest read is cached: a first page of a ranking (cleared by every change).
-    private func cacheKey(_ request: EngineRequest) -> String? {
-        guard case let .top(board, window, scope, limit, offset, cursor) = request, offset == 0, cursor == nil else { return nil }
-        if case let .region(r) = scope { return "\(board)\u{1}\(window)\u{1}r\(r)\u{1}\(limit)" }
-        return "\(board)\u{1}\(window)\u{1}g\u{1}\(limit)"
     }
 
     private func perform(_ operation: EngineOperation) -> HTTPReply {

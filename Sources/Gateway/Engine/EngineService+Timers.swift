@@ -30,7 +30,7 @@ extension EngineService {
             var tick = Tick(id: nextTickID)
             nextTickID += 1
             tick.fanout = acc.finish(appliedAt: MonotonicClock.system.now())
-            queryCache.removeAll()
+            topPages.removeAll()
             commit(&tick)
         }
         scheduleRotation()

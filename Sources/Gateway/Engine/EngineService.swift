@@ -39,7 +39,8 @@ final class EngineService {
     var watchCounts: [WatchKey: Int] = [:]
     var encoder = NotificationEncoder()
     var tickBuffer: [UInt8] = []
-    var queryCache: [String: HTTPReply] = [:]
+    /// First pages of rankings, shared with the I/O loops (cleared on every ranking change).
+    let topPages: TopPageCache
     var rotationTimer: TimerHandle?
 
     /// A batch waiting for durability: what to release when it is.
@@ -53,7 +54,8 @@ final class EngineService {
     }
 
     init(engine: LeaderboardEngine, configuration: GatewayConfiguration, journal: any EngineJournal,
-         loops: [EventLoopHandle], gate: IngestGate, metrics: Metrics, log: Log, clock: @escaping @Sendable () -> Int64) {
+         loops: [EventLoopHandle], gate: IngestGate, metrics: Metrics, log: Log, clock: @escaping @Sendable () -> Int64,
+         topPages: TopPageCache = TopPageCache()) {
         self.engine = engine
         self.configuration = configuration
         self.journal = journal
@@ -62,6 +64,7 @@ final class EngineService {
         self.metrics = metrics
         self.log = log
         self.clock = clock
+        self.topPages = topPages
         tickBuffer.reserveCapacity(64 << 10)
     }
 
@@ -117,7 +120,7 @@ final class EngineService {
             var changes: [WindowChange] = []
             results.reserveCapacity(events.count)
             while offset < events.count {
-                let slice = Array(events[offset..<min(events.count, offset + limit)])
+                let slice = events.count <= limit ? events : Array(events[offset..<min(events.count, offset + limit)])
                 var outcome = engine.apply(slice, now: now)
                 let base = changes.count
                 for i in outcome.results.indices { outcome.results[i].changes = (outcome.results[i].changes.lowerBound + base)..<(outcome.results[i].changes.upperBound + base) }
@@ -134,7 +137,7 @@ final class EngineService {
             for (range, reply) in requests {
                 tick.replies.append((reply, .scores(makeScoreReply(events[range], results[range], changes))))
             }
-            queryCache.removeAll(keepingCapacity: true)
+            topPages.removeAll()
         }
         tick.fanout = fanout.finish(appliedAt: tick.appliedAt)
         metrics.tickDuration.observe(nanoseconds: Int(MonotonicClock.system.now() - started))
@@ -212,7 +215,7 @@ final class EngineService {
         }
         flush()
         let answer = perform()
-        queryCache.removeAll(keepingCapacity: true)
+        topPages.removeAll()
         var tick = Tick(id: nextTickID)
         nextTickID += 1
         if answer.status.code < 300 { tickOperations.append(operation) }
@@ -224,12 +227,24 @@ final class EngineService {
                                 _ changes: [WindowChange]) -> ScoreReply {
         var out = ScoreReply(results: [], changes: [])
         out.results.reserveCapacity(results.count)
+        // Batches usually name one board and one period per window: look them up on change only.
+        var boardName: String?, board: BoardIndex?
+        var labelWindow: WindowKind?, labelStart = Int64.min, label = ""
         for (event, var r) in zip(events, results) {
             let start = out.changes.count
-            if !r.changes.isEmpty, let board = engine.board(named: event.board) {
+            if event.board != boardName {
+                boardName = event.board
+                board = engine.board(named: event.board)
+                labelWindow = nil
+            }
+            if !r.changes.isEmpty, let board {
                 for c in changes[r.changes] {
+                    if c.window != labelWindow || c.periodStart != labelStart {
+                        (labelWindow, labelStart) = (c.window, c.periodStart)
+                        label = encoder.periodLabel(engine, board, c.window, c.periodStart)
+                    }
                     out.changes.append(ScoreReplyChange(
-                        window: c.window, period: encoder.periodLabel(engine, board, c.window, c.periodStart),
+                        window: c.window, period: label,
                         region: c.scope.region.map { engine.players.regionName($0) },
                         oldRank: c.oldRank, newRank: c.newRank, oldScore: c.oldScore, newScore: c.newScore))
                 }

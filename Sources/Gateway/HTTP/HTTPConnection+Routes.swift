@@ -29,13 +29,13 @@ extension HTTPConnection {
         guard route.methods.contains(head.method) else {
             let allow = route.methods.map { "\($0)".uppercased() }.joined(separator: ", ")
             respondLocally(.error(.methodNotAllowed, "method_not_allowed", "\("\(head.method)".uppercased()) is not allowed on \(head.path); allowed: \(allow)",
-                                  headers: [("Allow", allow)]), close: close)
+                                  headers: [("Allow", allow)]), close: close, head: isHead)
             return
         }
         let needsInternal = route.isInternal || (head.method == .put && { if case .board = route { true } else { false } }())
         if needsInternal && !authorizedInternal(head) {
             respondLocally(.error(.unauthorized, "unauthorized", "this endpoint needs 'Authorization: Bearer <internal token>'",
-                                  headers: [("WWW-Authenticate", "Bearer realm=\"overtake\"")]), close: close)
+                                  headers: [("WWW-Authenticate", "Bearer realm=\"overtake\"")]), close: close, head: isHead)
             return
         }
         switch route {
@@ -71,13 +71,13 @@ extension HTTPConnection {
             let state = shared.gate.state
             respondLocally(.error(.serviceUnavailable, state == .recovering ? "recovering" : "unavailable",
                                   state == .recovering ? "recovering from the log; try again shortly" : "the gateway is \(state)",
-                                  headers: [("Retry-After", "1")]), close: close)
+                                  headers: [("Retry-After", "1")]), close: close, head: isHead)
             return
         }
         do throws(BadParameter) {
             try dispatch(route, head, body, close: close)
         } catch {
-            respondLocally(.error(.unprocessableContent, "invalid_parameter", "\(error.name): \(error.message)"), close: close)
+            respondLocally(.error(.unprocessableContent, "invalid_parameter", "\(error.name): \(error.message)"), close: close, head: isHead)
         }
     }
 
@@ -86,7 +86,7 @@ extension HTTPConnection {
     private func dispatch(_ route: Route, _ head: HTTPRequestHead, _ body: [UInt8], close: Bool) throws(BadParameter) {
         let engine = shared.engine
         func ask(_ request: EngineRequest) {
-            let target = awaitEngine(close: close)
+            let target = awaitEngine(close: close, head: head.method == .head)
             engine.run { service in service.handle(request, reply: target) }
         }
         switch route {
@@ -99,8 +99,15 @@ extension HTTPConnection {
                 ask(.board(id))
             }
         case let .top(board, window):
-            ask(.top(board: board, window: window, scope: try scope(head), limit: try int(head, "limit", 100, 0...1000),
-                     offset: try int(head, "offset", 0, 0...Int(Int32.max)), cursor: head.query("cursor")))
+            let request = EngineRequest.top(board: board, window: window, scope: try scope(head), limit: try int(head, "limit", 100, 0...1000),
+                                            offset: try int(head, "offset", 0, 0...Int(Int32.max)), cursor: head.query("cursor"))
+            // A cached first page is answered here, unless an earlier request of this connection
+            // (perhaps a score post) still waits for the engine: then the engine keeps the order.
+            if !hasPendingResponses, let key = TopPageKey(request), let page = shared.topPages.page(key) {
+                respondLocally(page, close: close, head: head.method == .head)
+            } else {
+                ask(request)
+            }
         case let .player(board, window, player):
             ask(.standing(board: board, window: window, player: player, scope: try scope(head), around: try int(head, "around", 0, 0...100)))
         case let .friends(board, window, player): ask(.friends(board: board, window: window, player: player))
@@ -139,6 +146,7 @@ extension HTTPConnection {
         case "global": return .global
         case "region":
             guard let r = head.query("region"), !r.isEmpty else { throw BadParameter(name: "region", message: "required with scope=region") }
+            if let problem = Identifier.validateName(r) { throw BadParameter(name: "region", message: "region \(problem)") }
             return .region(r)
         case let other: throw BadParameter(name: "scope", message: "expected global or region, got '\(other)' (friends boards are at …/friends/{player})")
         }

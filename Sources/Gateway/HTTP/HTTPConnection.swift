@@ -15,7 +15,8 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
     unowned(unsafe) let context: LoopContext
     private(set) var connection: Connection!
     private var parser: HTTPRequestParser
-    private var slots: [(slot: Slot, close: Bool)] = []
+    /// Responses in request order; `head` marks a HEAD request (answered without its body).
+    private var slots: [(slot: Slot, close: Bool, head: Bool)] = []
     private var closeAfterResponses = false
     private var timer: TimerHandle?
     private var requestStartedAt: UInt64?
@@ -134,7 +135,7 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
 
     /// Adds an answered slot.
     func respondLocally(_ reply: HTTPReply, close: Bool = false, head: Bool = false) {
-        slots.append((.ready(encode(reply, close: close, head: head)), close))
+        slots.append((.ready(encode(reply, close: close, head: head)), close, head))
         if close { closeAfterResponses = true }
         writeReady()
     }
@@ -156,21 +157,24 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
         return out
     }
 
-    /// Starts an engine round trip for the next response slot.
-    func awaitEngine(close: Bool) -> ReplyTarget {
+    /// True while an earlier response of this connection is not written yet.
+    var hasPendingResponses: Bool { !slots.isEmpty }
+
+    /// Starts an engine round trip for the next response slot; `head`: answer without the body.
+    func awaitEngine(close: Bool, head: Bool = false) -> ReplyTarget {
         let target = context.expectReply(self)
-        slots.append((.waiting(target.id), close))
+        slots.append((.waiting(target.id), close, head))
         if close { closeAfterResponses = true }
         return target
     }
 
     func receive(_ reply: EngineReply, id: UInt64) {
         guard connection != nil, let i = slots.firstIndex(where: { if case .waiting(id) = $0.slot { true } else { false } }) else { return }
-        let close = slots[i].close
+        let (close, head) = (slots[i].close, slots[i].head)
         switch reply {
-        case let .http(r): slots[i].slot = .ready(encode(r, close: close))
-        case let .scores(r): slots[i].slot = .ready(encode(ScoreReplyEncoder.encode(r), close: close))
-        default: slots[i].slot = .ready(encode(.error(.internalServerError, "internal", "unexpected engine reply"), close: close))
+        case let .http(r): slots[i].slot = .ready(encode(r, close: close, head: head))
+        case let .scores(r): slots[i].slot = .ready(encode(ScoreReplyEncoder.encode(r), close: close, head: head))
+        default: slots[i].slot = .ready(encode(.error(.internalServerError, "internal", "unexpected engine reply"), close: close, head: head))
         }
         writeReady()
     }

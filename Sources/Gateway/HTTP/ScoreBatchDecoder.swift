@@ -103,37 +103,42 @@ enum ScoreBatchDecoder {
         return String(text[r.upperBound...])
     }
 
-    /// Reads one event object. Errors name the field as `[index].name` (or `name` for a single event).
+    /// Reads one event object. Errors name the field as `[index].name` (or `name` for a single
+    /// event); the name is only built on the error path.
     static func event(_ r: inout JSONReader, index: Int?) throws(JSONError) -> ScoreEvent {
-        let prefix = index.map { "[\($0)]." } ?? ""
         var board: String?, player: String?, score: Int64?, eventID: String?, region: String?, at: Int64?
-        guard (try? r.peekKind()) == .object else { throw r.error("field \(prefix.isEmpty ? "body" : String(prefix.dropLast())): expected an event object") }
+        guard (try? r.peekKind()) == .object else { throw r.error("field \(index.map { "[\($0)]" } ?? "body"): expected an event object") }
         try r.readObject { (r: inout JSONReader, key: String) throws(JSONError) in
             switch key {
-            case "board": board = try string(&r, prefix + key)
-            case "player": player = try string(&r, prefix + key)
-            case "score": score = try integer(&r, prefix + key)
-            case "event_id": eventID = try r.readNullIfPresent() ? nil : try string(&r, prefix + key)
-            case "region": region = try r.readNullIfPresent() ? nil : try string(&r, prefix + key)
-            case "at": at = try r.readNullIfPresent() ? nil : try integer(&r, prefix + key)
-            default: throw r.error("field \(prefix)\(key): unknown field (expected board, player, score, event_id, region, at)")
+            case "board": board = try string(&r, index, key)
+            case "player": player = try string(&r, index, key)
+            case "score": score = try integer(&r, index, key)
+            case "event_id": eventID = try r.readNullIfPresent() ? nil : try string(&r, index, key)
+            case "region": region = try r.readNullIfPresent() ? nil : try string(&r, index, key)
+            case "at": at = try r.readNullIfPresent() ? nil : try integer(&r, index, key)
+            default: throw r.error("field \(field(index, key)): unknown field (expected board, player, score, event_id, region, at)")
             }
         }
-        guard let board else { throw r.error("field \(prefix)board: required") }
-        guard let player else { throw r.error("field \(prefix)player: required") }
-        guard let score else { throw r.error("field \(prefix)score: required") }
+        guard let board else { throw r.error("field \(field(index, "board")): required") }
+        guard let player else { throw r.error("field \(field(index, "player")): required") }
+        guard let score else { throw r.error("field \(field(index, "score")): required") }
         return ScoreEvent(board: board, player: player, score: score, eventID: eventID, region: region, at: at)
     }
 
-    private static func string(_ r: inout JSONReader, _ field: String) throws(JSONError) -> String {
-        guard (try? r.peekKind()) == .string else { throw r.error("field \(field): expected a string") }
+    /// `[index].key`, or `key` for a single event.
+    private static func field(_ index: Int?, _ key: String) -> String {
+        index.map { "[\($0)].\(key)" } ?? key
+    }
+
+    private static func string(_ r: inout JSONReader, _ index: Int?, _ key: String) throws(JSONError) -> String {
+        guard (try? r.peekKind()) == .string else { throw r.error("field \(field(index, key)): expected a string") }
         return try r.readString()
     }
 
-    private static func integer(_ r: inout JSONReader, _ field: String) throws(JSONError) -> Int64 {
-        guard (try? r.peekKind()) == .number else { throw r.error("field \(field): expected an integer") }
+    private static func integer(_ r: inout JSONReader, _ index: Int?, _ key: String) throws(JSONError) -> Int64 {
+        guard (try? r.peekKind()) == .number else { throw r.error("field \(field(index, key)): expected an integer") }
         do { return try r.readInt64() } catch {
-            throw r.error("field \(field): expected an integer between -9223372036854775808 and 9223372036854775807")
+            throw r.error("field \(field(index, key)): expected an integer between -9223372036854775808 and 9223372036854775807")
         }
     }
 }

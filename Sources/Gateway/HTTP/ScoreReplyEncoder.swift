@@ -1,4 +1,7 @@
 // JSON answer of POST /v1/scores, encoded on the I/O loop from the engine's compact results.
+// The fixed parts are byte literals and each change's leading fields are encoded once per run
+// of equal (window, period, region) with JSONWriter (so escaping stays in one place); only
+// numbers are written per change. The output is exactly what a JSONWriter would produce.
 import GatewayProtocols
 import LeaderboardEngine
 
@@ -12,51 +15,98 @@ enum ScoreReplyEncoder {
             case .duplicate: duplicates += 1
             }
         }
-        var w = JSONWriter(capacity: 96 + reply.results.count * 64 + reply.changes.count * 140)
-        w.beginObject()
-        w.key("accepted"); w.int(accepted)
-        w.key("rejected"); w.int(rejected)
-        w.key("duplicates"); w.int(duplicates)
-        w.key("results"); w.beginArray()
-        for r in reply.results {
-            w.beginObject()
+        var out: [UInt8] = []
+        out.reserveCapacity(96 + reply.results.count * 64 + reply.changes.count * 140)
+        out.append(literal: "{\"accepted\":"); out.append(decimal: Int64(accepted))
+        out.append(literal: ",\"rejected\":"); out.append(decimal: Int64(rejected))
+        out.append(literal: ",\"duplicates\":"); out.append(decimal: Int64(duplicates))
+        out.append(literal: ",\"results\":[")
+        var prefixes = ChangePrefixes()
+        for (i, r) in reply.results.enumerated() {
+            if i > 0 { out.append(0x2C) }
             switch r.status {
             case .accepted, .duplicate:
-                w.key("status"); w.string(r.status == .accepted ? "accepted" : "duplicate")
-                w.key("changes"); w.beginArray()
-                for c in reply.changes[r.changes] { change(c, &w) }
-                w.endArray()
-                w.key("late_windows"); w.beginArray()
-                for k in r.lateWindows { w.string(k.rawValue) }
-                w.endArray()
+                out.append(literal: r.status == .accepted ? "{\"status\":\"accepted\",\"changes\":[" : "{\"status\":\"duplicate\",\"changes\":[")
+                for (j, c) in reply.changes[r.changes].enumerated() {
+                    if j > 0 { out.append(0x2C) }
+                    out.append(contentsOf: prefixes.prefix(of: c))
+                    if let rank = c.oldRank { out.append(decimal: Int64(rank)) } else { out.append(literal: "null") }
+                    out.append(literal: ",\"new_rank\":"); out.append(decimal: Int64(c.newRank))
+                    out.append(literal: ",\"old_score\":")
+                    if let score = c.oldScore { out.append(decimal: score) } else { out.append(literal: "null") }
+                    out.append(literal: ",\"new_score\":"); out.append(decimal: c.newScore)
+                    out.append(0x7D)
+                }
+                out.append(literal: "],\"late_windows\":[")
+                for (j, k) in r.lateWindows.enumerated() {
+                    if j > 0 { out.append(0x2C) }
+                    out.append(0x22); out.append(contentsOf: k.rawValue.utf8); out.append(0x22)
+                }
+                out.append(literal: "]}")
             case let .rejected(reason):
+                var w = JSONWriter(capacity: 128)
+                w.beginObject()
                 w.key("status"); w.string("rejected")
                 w.key("error"); w.beginObject()
                 w.key("code"); w.string(reason.code)
                 w.key("message"); w.string(reason.description)
                 w.endObject()
+                w.endObject()
+                out.append(contentsOf: w.bytes)
             }
-            w.endObject()
         }
-        w.endArray()
-        w.endObject()
-        return HTTPReply(status: .ok, body: w.bytes)
+        out.append(literal: "]}")
+        return HTTPReply(status: .ok, body: out)
     }
 
-    private static func change(_ c: ScoreReplyChange, _ w: inout JSONWriter) {
-        w.beginObject()
-        w.key("window"); w.string(c.window.rawValue)
-        w.key("period"); w.string(c.period)
-        if let region = c.region {
-            w.key("scope"); w.string("region")
-            w.key("region"); w.string(region)
-        } else {
-            w.key("scope"); w.string("global")
+    /// `{"window":…,"period":…,"scope":…[,"region":…],"old_rank":` for the latest label run;
+    /// consecutive changes of a batch nearly always repeat the one before the previous.
+    private struct ChangePrefixes {
+        private var cached: [(window: WindowKind, period: String, region: String?, bytes: [UInt8])] = []
+
+        mutating func prefix(of c: ScoreReplyChange) -> [UInt8] {
+            for entry in cached where entry.window == c.window && entry.region == c.region && entry.period == c.period {
+                return entry.bytes
+            }
+            var w = JSONWriter(capacity: 96)
+            w.beginObject()
+            w.key("window"); w.string(c.window.rawValue)
+            w.key("period"); w.string(c.period)
+            if let region = c.region {
+                w.key("scope"); w.string("region")
+                w.key("region"); w.string(region)
+            } else {
+                w.key("scope"); w.string("global")
+            }
+            w.key("old_rank")
+            if cached.count >= 16 { cached.removeFirst() }
+            cached.append((c.window, c.period, c.region, w.bytes))
+            return w.bytes
         }
-        w.key("old_rank"); if let r = c.oldRank { w.int(r) } else { w.null() }
-        w.key("new_rank"); w.int(c.newRank)
-        w.key("old_score"); if let s = c.oldScore { w.int(s) } else { w.null() }
-        w.key("new_score"); w.int(c.newScore)
-        w.endObject()
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of a literal.
+    @inline(__always)
+    mutating func append(literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends `value` in decimal, as JSONWriter.int writes it.
+    mutating func append(decimal value: Int64) {
+        if value < 0 { append(0x2D) }
+        var rest = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes, room for 20 digits
+        let count = Swift.withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
+            return buffer.count - position
+        }
+        Swift.withUnsafeBytes(of: &digits) { append(contentsOf: $0[($0.count - count)...]) }
     }
 }

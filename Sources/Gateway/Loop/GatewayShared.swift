@@ -12,9 +12,11 @@ final class GatewayShared: Sendable {
     let clock: @Sendable () -> Int64
     let tokenSecret: [UInt8]
     let staticFiles: StaticFiles
+    /// Cached first pages of rankings, filled and cleared by the engine thread.
+    let topPages: TopPageCache
 
     init(configuration: GatewayConfiguration, engine: EngineHandle, gate: IngestGate, metrics: Metrics, log: Log,
-         clock: @escaping @Sendable () -> Int64, staticFiles: StaticFiles) {
+         clock: @escaping @Sendable () -> Int64, staticFiles: StaticFiles, topPages: TopPageCache = TopPageCache()) {
         self.configuration = configuration
         self.engine = engine
         self.gate = gate
@@ -23,6 +25,7 @@ final class GatewayShared: Sendable {
         self.clock = clock
         tokenSecret = Array(configuration.auth.tokenSecret.utf8)
         self.staticFiles = staticFiles
+        self.topPages = topPages
     }
 
     /// Verifies a player token now.
