@@ -30,14 +30,19 @@ private struct LineReader {
 
     /// Reads until `deadline` (monotonic ns), end of file, or a line satisfying `stop`; returns
     /// the complete lines read (a partial last line waits for the next call).
-    mutating func read(until deadline: UInt64, stop: (String) -> Bool = { _ in false }) -> [String] {
+    /// With `idleMilliseconds`, also stops once no byte arrived for that long (after the writer
+    /// exited its output is all in the pipe, but EOF may never come if another process spawned
+    /// concurrently by the test run inherited the pipe's write end).
+    mutating func read(until deadline: UInt64, idleMilliseconds: Int32? = nil, stop: (String) -> Bool = { _ in false }) -> [String] {
         var lines: [String] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while !isAtEnd {
             let now = monotonicNanoseconds()
             guard now < deadline else { break }
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = Glibc.poll(&descriptor, 1, Int32(min(1000, (deadline - now) / 1_000_000 + 1)))
+            let wait = Int32(min(1000, (deadline - now) / 1_000_000 + 1))
+            let ready = Glibc.poll(&descriptor, 1, idleMilliseconds.map { min($0, wait) } ?? wait)
+            if ready <= 0, idleMilliseconds != nil { break }
             guard ready > 0 else { continue }
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count <= 0 {
@@ -136,8 +141,8 @@ private func runAndKill(_ executable: String, directory: String, seed: UInt64, r
     }
     var lines = reader.read(until: monotonicNanoseconds() + runMillis * 1_000_000)
     kill(process.processIdentifier, SIGKILL)
-    lines += reader.read(until: monotonicNanoseconds() + 10_000_000_000)
     process.waitUntilExit()
+    lines += reader.read(until: monotonicNanoseconds() + 10_000_000_000, idleMilliseconds: 300)
     #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
             "\(context): \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
     for line in lines { _ = ledger.record(line) }
