@@ -1,6 +1,7 @@
 // Finds the few fields the load generator needs in a server message (`"t":`, `"type":"`,
 // `"score":`) by scanning its bytes: no JSON tree, no allocation. Invariant: a field is only
 // recognised with its leading quote, so `"by_score":` never matches `"score":`.
+import Glibc
 
 /// The `type` of a server message, as far as the load generator cares.
 enum ServerMessageKind: Int, CaseIterable, Sendable {
@@ -9,6 +10,9 @@ enum ServerMessageKind: Int, CaseIterable, Sendable {
     /// Personal (P1/P2) messages carry a `pseq`; spectator ones are `board` / `snapshot`.
     var isPersonal: Bool { self == .rank || self == .overtaken || self == .topEntry || self == .topExit }
     var isSpectator: Bool { self == .board || self == .snapshot }
+
+    /// The kinds with a wire name, for matching the `type` string.
+    static let named: [(kind: ServerMessageKind, name: [UInt8])] = allCases.filter { $0 != .other }.map { ($0, Array($0.name.utf8)) }
 
     var name: String {
         switch self {
@@ -132,19 +136,12 @@ enum MessageScan {
         while end < bytes.count && bytes[end] != UInt8(ascii: "\"") { end += 1 }
         let length = end - start
         guard length > 0 else { return (.other, end) }
-        let kind: ServerMessageKind
-        switch (bytes[start], length) {
-        case (UInt8(ascii: "r"), 4): kind = .rank
-        case (UInt8(ascii: "r"), 5): kind = .reset
-        case (UInt8(ascii: "o"), 9): kind = .overtaken
-        case (UInt8(ascii: "t"), 9): kind = .topEntry
-        case (UInt8(ascii: "t"), 8): kind = .topExit
-        case (UInt8(ascii: "b"), 5): kind = .board
-        case (UInt8(ascii: "s"), 8): kind = .snapshot
-        case (UInt8(ascii: "a"), 3): kind = .ack
-        case (UInt8(ascii: "e"), 5): kind = .error
-        case (UInt8(ascii: "p"), 4): kind = .pong
-        default: kind = .other
+        var kind = ServerMessageKind.other
+        for candidate in ServerMessageKind.named where candidate.name.count == length && candidate.name[0] == bytes[start] {
+            if candidate.name.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress! + start, length) == 0 }) {
+                kind = candidate.kind
+                break
+            }
         }
         return (kind, min(end + 1, bytes.count))
     }
