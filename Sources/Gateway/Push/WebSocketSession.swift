@@ -20,6 +20,10 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     private var pendingReplies: [UInt64: String] = [:]
     /// Token text from the URL, verified when the session starts.
     private var playerName: String?
+    /// Commands received after authentication but before the engine opened the session (they
+    /// may need the player index): replayed in order once it has. Bounded by `maxDeferred`.
+    private var deferred: [[UInt8]] = []
+    private static let maxDeferred = 64
 
     init(context: LoopContext, connection: Connection, mode: Mode, player: String?) {
         self.mode = mode
@@ -163,6 +167,15 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     // MARK: Client commands
 
     private func handleCommand(_ bytes: [UInt8]) {
+        if player == nil && playerName != nil {
+            // Authenticated, session not open yet: `watch` and `resume` need the player index.
+            guard deferred.count < Self.maxDeferred else {
+                sendError("too_early", "too many messages before the session opened; wait for the first ack")
+                return
+            }
+            deferred.append(bytes)
+            return
+        }
         let command: ClientCommand
         do { command = try ClientCommand.parse(bytes) } catch {
             sendError("bad_request", error.message)
@@ -259,6 +272,9 @@ final class WebSocketSession: PushSession, ConnectionHandler {
             player = p
             lastPseq = latest
             context.register(self, player: p)
+            let early = deferred
+            deferred = []
+            for bytes in early where !isClosed { handleCommand(bytes) }
         case let .subscription(ack):
             if let s = ack.subscription {
                 switch ack.request {
