@@ -129,7 +129,7 @@ struct FanoutCommand {
         LoadRunner.wait(seconds: 10) { runner.posterProgress.connected.load(ordering: .relaxed) == posters }
         runner.onPoster { $0.seed() }
         let seeded = LoadRunner.wait(seconds: 120) {
-            runner.posterProgress.seeded.load(ordering: .relaxed) >= players || runner.posterProgress.failed.load(ordering: .relaxed) > 0
+            runner.posterProgress.seeded.load(ordering: .relaxed) >= players || runner.posterProgress.failed.load(ordering: .relaxed) >= posters
         }
         runner.onPoster { $0.finishSeeding() }
         let count = runner.posterProgress.seeded.load(ordering: .relaxed)
@@ -154,6 +154,11 @@ struct FanoutCommand {
         print("connected \(established) of \(specs.count) clients (\(runner.progress.failed.load(ordering: .relaxed)) failed) in "
               + "\(LoadReport.fixed(LoadClock.seconds(since: started), 2)) s; \(runner.progress.ready.load(ordering: .relaxed)) ready"
               + (ready ? "" : " (timed out waiting for acks/snapshots)"))
+        if !ready {
+            let stats = runner.collect()
+            print("  replies so far: \(stats.acks) acks, \(stats.snapshots) snapshots, \(stats.errors) errors"
+                  + (stats.sampleErrors.isEmpty ? "" : " (\(stats.sampleErrors.prefix(2).joined(separator: " | ")))"))
+        }
         if established == 0 {
             let stats = runner.collect()
             for (reason, count) in stats.failures { print("  failed: \(count) × \(reason)") }

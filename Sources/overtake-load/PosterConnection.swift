@@ -91,7 +91,7 @@ final class PosterConnection: ConnectionHandler {
 
     func connectionClosed(_ connection: Connection, _ reason: CloseReason) {
         self.connection = nil
-        if isOpen { poster.lost(self) }
+        if isOpen { poster.lost(self) } else { poster.connectFailed() }
         isOpen = false
     }
 }

@@ -66,12 +66,14 @@ final class ScorePoster {
 
     /// Opens the keep-alive connections.
     func connect() {
-        for _ in 0..<plan.connections {
-            let c = PosterConnection(poster: self)
-            do { _ = try loop.connect(to: plan.target, handler: c) } catch {
-                stats.transportErrors += 1
-                progress.failed.add(1, ordering: .relaxed)
-            }
+        for _ in 0..<plan.connections { open() }
+    }
+
+    private func open() {
+        let c = PosterConnection(poster: self)
+        do { _ = try loop.connect(to: plan.target, handler: c) } catch {
+            stats.transportErrors += 1
+            progress.failed.add(1, ordering: .relaxed)
         }
     }
 
@@ -172,11 +174,20 @@ final class ScorePoster {
         if seeding { seedMore() }
     }
 
-    func lost(_ c: PosterConnection) {
+    /// A connection could not be opened (not retried: the server is likely down).
+    func connectFailed() {
         stats.transportErrors += 1
         progress.failed.add(1, ordering: .relaxed)
+    }
+
+    /// A connection closed (e.g. the server's keep-alive timeout while clients connected):
+    /// counted, and replaced so the offered rate holds.
+    func lost(_ c: PosterConnection) {
+        stats.transportErrors += 1
         idle.removeAll { $0 === c }
         all.removeAll { $0 === c }
+        progress.connected.add(-1, ordering: .relaxed)
+        open()
     }
 
     func finishSeeding() { seeding = false }
