@@ -11,6 +11,8 @@ struct FanoutMeasurement {
     var metricsEnd: [String: Double]?
     var serverCPUSeconds: Double?
     var generatorCPUSeconds: Double?
+    /// Requests/events the posters saw accepted in the window (for servers without /metrics).
+    var posterAccepted = 0
     var rssStart: Int?
     var rssPeak: Int?
     var rssEnd: Int?
@@ -33,23 +35,24 @@ extension FanoutCommand {
     func measure(_ runner: LoadRunner) -> FanoutMeasurement {
         var m = FanoutMeasurement()
         m.slowClients = makeSlowCount()
-        let pid = serverPID
-        m.rssStart = pid.flatMap(ServerProbe.residentKilobytes)
+        let server = self.server
+        m.rssStart = server?.residentKilobytes()
         let rate = self.rate
         runner.onPoster { $0.start(rate: rate) }
         LoadClock.sleep(seconds: warmup)
         runner.onClients { $0.stats.resetWindow() }
         runner.onPoster { $0.resetWindow() }
         let countersStart = runner.counters()
-        m.metricsStart = ServerProbe.metrics(target)
-        let serverCPUStart = pid.flatMap(ServerProbe.cpuSeconds)
+        let acceptedStart = runner.askPoster { $0.stats.accepted } ?? 0
+        m.metricsStart = publishPath == nil ? ServerProbe.metrics(target) : nil
+        let serverCPUStart = server?.cpuSeconds()
         let selfCPUStart = ServerProbe.cpuSeconds(pid: getpid())
         let started = LoadClock.monotonicNanoseconds()
         var nextTrace = 1.0
         var peak = m.rssStart ?? 0
         while LoadClock.seconds(since: started) < duration {
             LoadClock.sleep(seconds: min(0.25, max(0.01, duration - LoadClock.seconds(since: started))))
-            guard let pid, let rss = ServerProbe.residentKilobytes(pid: pid) else { continue }
+            guard let rss = server?.residentKilobytes() else { continue }
             peak = max(peak, rss)
             if LoadClock.seconds(since: started) >= nextTrace {
                 m.rssTrace.append(rss)
@@ -57,12 +60,13 @@ extension FanoutCommand {
             }
         }
         m.counters = runner.counters() - countersStart
+        m.posterAccepted = (runner.askPoster { $0.stats.accepted } ?? 0) - acceptedStart
         m.seconds = LoadClock.seconds(since: started)
-        let serverCPUEnd = pid.flatMap(ServerProbe.cpuSeconds)
+        let serverCPUEnd = server?.cpuSeconds()
         let selfCPUEnd = ServerProbe.cpuSeconds(pid: getpid())
-        m.metricsEnd = ServerProbe.metrics(target)
-        m.rssEnd = pid.flatMap(ServerProbe.residentKilobytes)
-        m.rssPeak = pid == nil ? nil : max(peak, m.rssEnd ?? 0)
+        m.metricsEnd = publishPath == nil ? ServerProbe.metrics(target) : nil
+        m.rssEnd = server?.residentKilobytes()
+        m.rssPeak = server == nil ? nil : max(peak, m.rssEnd ?? 0)
         if let a = serverCPUStart, let b = serverCPUEnd { m.serverCPUSeconds = b - a }
         if let a = selfCPUStart, let b = selfCPUEnd { m.generatorCPUSeconds = b - a }
         runner.onPoster { $0.stop() }
@@ -71,7 +75,7 @@ extension FanoutCommand {
             runner.onClients { $0.resumeSlowClients() }
             LoadClock.sleep(seconds: max(drain, 2))
         }
-        m.rssAfterDrain = pid.flatMap(ServerProbe.residentKilobytes)
+        m.rssAfterDrain = server?.residentKilobytes()
         m.stats = runner.collect()
         m.poster = runner.askPoster { $0.stats } ?? PosterStats()
         m.endToEnd = PostMatcher.match(postKeys: m.poster.postKeys, postTimes: m.poster.postTimes,

@@ -12,9 +12,9 @@ extension FanoutCommand {
         json.add("seconds", m.seconds)
         print("measured \(LoadReport.fixed(m.seconds, 2)) s after \(LoadReport.fixed(warmup, 1)) s of warm-up; load average \(ServerProbe.loadAverage())")
 
-        let accepted = m.delta("overtake_ingest_events_total{result=\"accepted\"}")
-        let eventsPerSecond = accepted.map { $0 / s }
-        print("score events: offered \(LoadReport.fixed(rate, 0))/s, accepted \(eventsPerSecond.map { LoadReport.fixed($0, 0) } ?? "?")/s (server counter); "
+        let accepted = m.delta("overtake_ingest_events_total{result=\"accepted\"}") ?? Double(m.posterAccepted)
+        let eventsPerSecond = Optional(accepted / s)
+        print("score events: offered \(LoadReport.fixed(rate, 0))/s, accepted \(eventsPerSecond.map { LoadReport.fixed($0, 0) } ?? "?")/s; "
               + "posts answered in \(LoadReport.describe(m.poster.ackLatency)); throttled requests \(m.poster.throttled), "
               + "shed \(m.poster.shedEvents), failures \(m.poster.failures), transport errors \(m.poster.transportErrors)")
         if let eventsPerSecond { json.add("accepted_events_per_s", eventsPerSecond) }

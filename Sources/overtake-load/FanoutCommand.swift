@@ -25,9 +25,17 @@ struct FanoutCommand {
     var walkRange: Int
     var walkStep: Int
     var watch: Bool
+    /// Subscribers also spectate the windows (personal and board traffic on one connection).
+    var subscribersSpectate: Bool
     var sources: SourceAddresses?
     var loops: Int
-    var serverPID: Int32?
+    var server: ServerProcesses?
+    /// Another server (nchan): clients connect here and send nothing…
+    var webSocketPath: String?
+    /// …and posters publish one JSON message per request here (no seeding).
+    var publishPath: String?
+    /// Size of a published message.
+    var messageBytes: Int
     var prefix: String
     var seed: UInt64
     var slowReceiveBuffer: Int
@@ -56,18 +64,22 @@ struct FanoutCommand {
         walkRange = try o.int("walk-range", default: 1000, range: 1...1_000_000)
         walkStep = try o.int("walk-step", default: 20, range: 0...1_000_000)
         watch = try o.int("watch", default: 1, range: 0...1) == 1
+        subscribersSpectate = try o.int("spectate", default: 0, range: 0...1) == 1
         sources = try o.string("sources").map { text throws(LoadOptionError) in try SourceAddresses.parse(text) }
         loops = try o.int("loops", default: 1, range: 1...16)
-        serverPID = try o.string("server-pid").map { text throws(LoadOptionError) in
-            guard let pid = Int32(text), pid > 0 else { throw .invalid(option: "server-pid", value: text, expected: "a process id") }
-            return pid
-        }
+        server = try o.string("server-pid").map { text throws(LoadOptionError) in try ServerProcesses.parse(text) }
+        webSocketPath = o.string("ws-path")
+        publishPath = o.string("publish-path")
+        messageBytes = try o.int("message-bytes", default: 600, range: 80...65_000)
         prefix = o.string("player-prefix", default: "lp")
         seed = UInt64(try o.int("seed", default: 1, range: 0...Int.max))
         slowReceiveBuffer = try o.int("slow-rcvbuf", default: 16384, range: 0...(64 << 20))
         maxConnecting = try o.int("max-connecting", default: 256, range: 1...100_000)
         try o.checkUnknown()
         guard players >= subscribers else { throw .invalid(option: "players", value: "\(players)", expected: "at least --subscribers") }
+        guard webSocketPath == nil || subscribers == 0 else {
+            throw .invalid(option: "subscribers", value: "\(subscribers)", expected: "0 with --ws-path (clients there are spectators)")
+        }
     }
 
     /// The clients: subscribers (players 0..<N) first, then spectators; every k-th WebSocket
@@ -82,16 +94,24 @@ struct FanoutCommand {
             return (Double(webSocketIndex + 1) * slowFraction).rounded(.down) > (Double(webSocketIndex) * slowFraction).rounded(.down)
         }
         var commands: [String] = []
+        let spectate = windows.map { #"{"type":"spectate","board":"\#(board)","window":"\#($0)"}"# }
+        if let webSocketPath {
+            for _ in 0..<spectators {
+                specs.append(ClientSpec(kind: .webSocket(path: webSocketPath, commands: []), player: nil, slow: isSlow(),
+                                        source: sources?.address(for: specs.count), expectedReplies: 0))
+            }
+            return specs
+        }
         for window in windows {
             if watch { commands.append(#"{"type":"watch","board":"\#(board)","window":"\#(window)"}"#) }
             commands.append(#"{"type":"subscribe","board":"\#(board)","window":"\#(window)","scope":"global"}"#)
         }
+        if subscribersSpectate { commands += spectate }
         for i in 0..<subscribers {
             let token = PlayerToken(player: "\(prefix)\(i)", expiresAt: expiry).signed(secret: secret)
             specs.append(ClientSpec(kind: .webSocket(path: "/v1/ws?token=\(token)", commands: commands), player: UInt32(i),
                                     slow: isSlow(), source: sources?.address(for: specs.count), expectedReplies: commands.count))
         }
-        let spectate = windows.map { #"{"type":"spectate","board":"\#(board)","window":"\#($0)"}"# }
         for i in 0..<spectators {
             if spectatorsUseSSE {
                 // One stream per window (an SSE connection follows one stream).
@@ -108,17 +128,24 @@ struct FanoutCommand {
     }
 
     func run() throws -> Int32 {
-        print("fanout: \(subscribers) subscribers (watch \(watch ? "on" : "off")) of \(board)/\(windows.joined(separator: ",")), \(spectators) \(spectatorsUseSSE ? "SSE" : "WebSocket") spectators, "
-              + "slow fraction \(slowFraction), \(LoadReport.fixed(rate, 0)) events/s in batches of \(batch) over \(posters) connections, "
-              + "\(players) players walking on 0..<\(walkRange) (step ±\(walkStep)); load average \(ServerProbe.loadAverage())")
+        if let publishPath {
+            print("fanout (publish mode): \(spectators) WebSocket clients on \(webSocketPath ?? "?"), \(LoadReport.fixed(rate, 0)) messages/s "
+                  + "of \(messageBytes) B POSTed to \(publishPath) over \(posters) connections; load average \(ServerProbe.loadAverage())")
+        } else {
+            print("fanout: \(subscribers) subscribers (watch \(watch ? "on" : "off")) of \(board)/\(windows.joined(separator: ",")), "
+                  + "\(spectators) \(spectatorsUseSSE ? "SSE" : "WebSocket") spectators, slow fraction \(slowFraction), "
+                  + "\(LoadReport.fixed(rate, 0)) events/s in batches of \(batch) over \(posters) connections, "
+                  + "\(players) players walking on 0..<\(walkRange) (step ±\(walkStep)); load average \(ServerProbe.loadAverage())")
+        }
         let runner = try LoadRunner(loops: loops, target: target, maxConnecting: maxConnecting,
                                     slowReceiveBuffer: slowReceiveBuffer, seed: seed)
         defer { runner.stop() }
         let plan = ScorePoster.Plan(target: try target.address(), authority: target.authority, internalToken: internalToken,
-                                    connections: posters, batch: batch, seedBatch: 5000)
+                                    connections: posters, batch: publishPath == nil ? batch : 1, seedBatch: 5000,
+                                    publishPath: publishPath, messageBytes: messageBytes)
         let events = ScoreEvents(board: board, prefix: prefix, players: players, range: walkRange, step: walkStep, seed: seed &+ 77)
         try runner.startPoster(plan: plan, events: events)
-        guard seedPlayers(runner) else { return 1 }
+        guard publishPath != nil || seedPlayers(runner) else { return 1 }
         guard connectClients(runner) else { return 1 }
         let measurement = measure(runner)
         return report(measurement)

@@ -9,7 +9,10 @@ struct IdleCommand {
     var secret: [UInt8]
     var sources: SourceAddresses?
     var hold: Double
-    var serverPID: Int32?
+    var server: ServerProcesses?
+    /// Connect to this path instead of `/v1/ws?token=…` and send nothing (another server, e.g.
+    /// an nchan subscriber location).
+    var webSocketPath: String?
     var loops: Int
     /// `board/window` to subscribe to, nil = none.
     var subscribe: (board: String, window: String)?
@@ -24,10 +27,8 @@ struct IdleCommand {
         secret = Array(try o.requiredString("token-secret").utf8)
         sources = try o.string("sources").map { text throws(LoadOptionError) in try SourceAddresses.parse(text) }
         hold = try o.double("hold", default: 10, range: 0...86_400)
-        serverPID = try o.string("server-pid").map { text throws(LoadOptionError) in
-            guard let pid = Int32(text), pid > 0 else { throw .invalid(option: "server-pid", value: text, expected: "a process id") }
-            return pid
-        }
+        server = try o.string("server-pid").map { text throws(LoadOptionError) in try ServerProcesses.parse(text) }
+        webSocketPath = o.string("ws-path")
         loops = try o.int("loops", default: 1, range: 1...16)
         if let text = o.string("subscribe") {
             let parts = text.split(separator: "/")
@@ -42,7 +43,7 @@ struct IdleCommand {
     }
 
     func run() throws -> Int32 {
-        let rssBefore = serverPID.flatMap(ServerProbe.residentKilobytes)
+        let rssBefore = server?.residentKilobytes()
         print("idle: \(connections) WebSocket connections to \(target.authority)"
               + (sources.map { ", sources \($0.hosts.first!)…\($0.hosts.last!)" } ?? "") + ", load average \(ServerProbe.loadAverage())")
         if let rssBefore { print("server RSS before: \(rssBefore) KiB") }
@@ -54,9 +55,16 @@ struct IdleCommand {
         var specs: [ClientSpec] = []
         specs.reserveCapacity(connections)
         for i in 0..<connections {
-            let token = PlayerToken(player: "\(prefix)\(i)", expiresAt: expiry).signed(secret: secret)
-            specs.append(ClientSpec(kind: .webSocket(path: "/v1/ws?token=\(token)", commands: commands), player: nil,
-                                    slow: false, source: sources?.address(for: i), expectedReplies: commands.count))
+            let spec: ClientSpec
+            if let webSocketPath {
+                spec = ClientSpec(kind: .webSocket(path: webSocketPath, commands: []), player: nil, slow: false,
+                                  source: sources?.address(for: i), expectedReplies: 0)
+            } else {
+                let token = PlayerToken(player: "\(prefix)\(i)", expiresAt: expiry).signed(secret: secret)
+                spec = ClientSpec(kind: .webSocket(path: "/v1/ws?token=\(token)", commands: commands), player: nil,
+                                  slow: false, source: sources?.address(for: i), expectedReplies: commands.count)
+            }
+            specs.append(spec)
         }
         let runner = try LoadRunner(loops: loops, target: target, maxConnecting: maxConnecting, slowReceiveBuffer: 0, seed: seed)
         let selfRSSBefore = ServerProbe.residentKilobytes(pid: getpid())
@@ -69,15 +77,15 @@ struct IdleCommand {
         print("connected: \(established) established, \(runner.progress.failed.load(ordering: .relaxed)) failed in "
               + "\(LoadReport.fixed(connectSeconds, 2)) s" + (settled ? "" : " (timed out waiting for the rest)"))
         LoadClock.sleep(seconds: 2)
-        let rssAfter = serverPID.flatMap(ServerProbe.residentKilobytes)
+        let rssAfter = server?.residentKilobytes()
         var rssPeak = rssAfter ?? 0
         let holdStart = LoadClock.monotonicNanoseconds()
         while LoadClock.seconds(since: holdStart) < hold {
             LoadClock.sleep(seconds: min(1, hold))
-            if let pid = serverPID, let rss = ServerProbe.residentKilobytes(pid: pid) { rssPeak = max(rssPeak, rss) }
+            if let rss = server?.residentKilobytes() { rssPeak = max(rssPeak, rss) }
         }
-        let rssEnd = serverPID.flatMap(ServerProbe.residentKilobytes)
-        let gauge = ServerProbe.metrics(target)?["overtake_connections{kind=\"websocket\"}"]
+        let rssEnd = server?.residentKilobytes()
+        let gauge = webSocketPath == nil ? ServerProbe.metrics(target)?["overtake_connections{kind=\"websocket\"}"] : nil
         let stats = runner.collect()
         let closedDuringHold = runner.progress.closed.load(ordering: .relaxed)
         let selfRSS = ServerProbe.residentKilobytes(pid: getpid())

@@ -18,12 +18,12 @@ final class PosterConnection: ConnectionHandler {
         poster.opened(self)
     }
 
-    /// Sends one NDJSON request (`seed`: part of the seeding phase). Precondition: nothing in flight.
-    func post(body: [UInt8], events: Int, seed: Bool, token: String, authority: String) {
+    /// Sends one POST (`seed`: part of the seeding phase). Precondition: nothing in flight.
+    func post(path: String, contentType: String, body: [UInt8], events: Int, seed: Bool, token: String, authority: String) {
         guard let connection else { return }
         precondition(inFlight == nil, "one request in flight per poster connection")
-        let head = "POST /v1/scores HTTP/1.1\r\nHost: \(authority)\r\nAuthorization: Bearer \(token)\r\n"
-            + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n"
+        let head = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\r\n"
         connection.write(Array(head.utf8))
         connection.write(body)
         inFlight = (events, LoadClock.monotonicNanoseconds(), seed)

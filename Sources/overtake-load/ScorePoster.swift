@@ -39,6 +39,10 @@ final class ScorePoster {
         var connections: Int
         var batch: Int
         var seedBatch: Int
+        /// Publish mode (another server, e.g. nchan): one JSON message per POST to this path,
+        /// carrying `t` (send time) and `type`, padded to `messageBytes`.
+        var publishPath: String?
+        var messageBytes: Int
     }
 
     unowned(unsafe) let loop: EventLoop
@@ -130,7 +134,8 @@ final class ScorePoster {
                 events.appendLine(player: e.player, score: e.score, to: &body)
             }
             seedNext += count
-            c.post(body: body, events: count, seed: true, token: plan.internalToken, authority: plan.authority)
+            c.post(path: "/v1/scores", contentType: "application/x-ndjson", body: body, events: count, seed: true,
+                   token: plan.internalToken, authority: plan.authority)
             stats.requests += 1
         }
     }
@@ -138,6 +143,14 @@ final class ScorePoster {
     private func send(_ c: PosterConnection, count: Int, record: Bool) {
         body.removeAll(keepingCapacity: true)
         let now = LoadClock.unixNanoseconds()
+        if let path = plan.publishPath {
+            publishBody(sentAt: now)
+            c.post(path: path, contentType: "application/json", body: body, events: 1, seed: false,
+                   token: plan.internalToken, authority: plan.authority)
+            stats.requests += 1
+            stats.eventsSent += 1
+            return
+        }
         for _ in 0..<count {
             let e = events.next()
             events.appendLine(player: e.player, score: e.score, to: &body)
@@ -146,9 +159,21 @@ final class ScorePoster {
                 stats.postTimes.append(now)
             }
         }
-        c.post(body: body, events: count, seed: false, token: plan.internalToken, authority: plan.authority)
+        c.post(path: "/v1/scores", contentType: "application/x-ndjson", body: body, events: count, seed: false,
+               token: plan.internalToken, authority: plan.authority)
         stats.requests += 1
         stats.eventsSent += count
+    }
+
+    /// `{"seq":0,"t":…,"type":"board","board":"…","pad":"xxx…"}` of `messageBytes` bytes.
+    private func publishBody(sentAt: Int64) {
+        body.append(contentsOf: #"{"seq":0,"t":"#.utf8)
+        ScoreEvents.appendDecimal(sentAt, to: &body)
+        body.append(contentsOf: #","type":"board","board":""#.utf8)
+        body.append(contentsOf: events.board)
+        body.append(contentsOf: #"","pad":""#.utf8)
+        while body.count < plan.messageBytes - 2 { body.append(UInt8(ascii: "x")) }
+        body.append(contentsOf: #""}"#.utf8)
     }
 
     // MARK: From the connections
@@ -163,6 +188,8 @@ final class ScorePoster {
     func answered(_ c: PosterConnection, status: Int, accepted: Int, rejected: Int, events: Int, latency: Int64, seed: Bool) {
         stats.ackLatency.record(latency)
         switch status {
+        case 200...299 where plan.publishPath != nil:
+            stats.accepted += events
         case 200:
             stats.accepted += accepted
             stats.rejected += rejected

@@ -3,6 +3,40 @@
 // never on a loop). Every reading is optional: a missing pid or endpoint yields nil.
 import Glibc
 
+/// The server's processes (one gateway, or nginx's master and workers): readings are summed.
+struct ServerProcesses: Equatable {
+    var pids: [Int32]
+
+    /// Parses `--server-pid PID[,PID…]`.
+    static func parse(_ text: String) throws(LoadOptionError) -> ServerProcesses {
+        let pids = text.split(separator: ",").map { Int32($0) }
+        guard !pids.isEmpty, pids.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw .invalid(option: "server-pid", value: text, expected: "PID[,PID…]")
+        }
+        return ServerProcesses(pids: pids.compactMap { $0 })
+    }
+
+    /// Summed VmRSS in KiB; nil if any process is gone.
+    func residentKilobytes() -> Int? {
+        var total = 0
+        for pid in pids {
+            guard let kb = ServerProbe.residentKilobytes(pid: pid) else { return nil }
+            total += kb
+        }
+        return total
+    }
+
+    /// Summed CPU seconds; nil if any process is gone.
+    func cpuSeconds() -> Double? {
+        var total = 0.0
+        for pid in pids {
+            guard let s = ServerProbe.cpuSeconds(pid: pid) else { return nil }
+            total += s
+        }
+        return total
+    }
+}
+
 enum ServerProbe {
     /// VmRSS of `pid` in KiB (`/proc/<pid>/status`).
     static func residentKilobytes(pid: Int32) -> Int? {
