@@ -41,6 +41,13 @@ extension FanoutCommand {
             json.add("server_sent_msgs_per_s", sent.reduce(0, +) / s)
         }
 
+        reportLatency(m, &json)
+        reportClosesAndMemory(m, &json)
+        json.printLine()
+        return 0
+    }
+
+    private func reportLatency(_ m: FanoutMeasurement, _ json: inout LoadReport) {
         let l = m.stats.latency
         print("latency t → received, healthy: personal \(LoadReport.describe(l.healthyPersonal))")
         print("                               board    \(LoadReport.describe(l.healthyBoard))")
@@ -59,10 +66,6 @@ extension FanoutCommand {
         json.add(milliseconds: e.latency, "end_to_end")
         json.add("posts", m.poster.postKeys.count)
         json.add("posts_without_receipt", e.postsWithoutReceipt)
-
-        reportClosesAndMemory(m, &json)
-        json.printLine()
-        return 0
     }
 
     private func reportClosesAndMemory(_ m: FanoutMeasurement, _ json: inout LoadReport) {
