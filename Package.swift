@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LeaderboardEngine", "GatewayProtocols"], path: "Tests/TestSupport"),
         .testTarget(name: "LeaderboardEngineTests", dependencies: ["LeaderboardEngine", "TestSupport"]),
         .testTarget(name: "LeaderboardStorageTests", dependencies: ["LeaderboardStorage", "TestSupport"]),
-        .testTarget(name: "GatewayProtocolsTests", dependencies: ["GatewayProtocols", "TestSupport"]),
+        .testTarget(name: "GatewayProtocolsTests", dependencies: ["GatewayProtocols", "TestSupport", "overtake-load"]),
         .testTarget(name: "GatewayNetTests", dependencies: ["GatewayNet", "TestSupport"]),
         .testTarget(name: "GatewayFanoutTests", dependencies: ["GatewayFanout", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),

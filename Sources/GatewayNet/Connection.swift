@@ -4,8 +4,9 @@
 
 /// How `Connection.close` ends the connection.
 public enum CloseMode: Equatable, Sendable {
-    /// Flush queued output (and TLS close_notify), send FIN, wait for the peer's FIN up to
-    /// the loop's linger timeout, then close. Input arriving meanwhile is discarded.
+    /// Flush queued output (and TLS close_notify) within the loop's drain timeout, send FIN,
+    /// wait for the peer's FIN up to the linger timeout, then close. Input arriving meanwhile
+    /// is discarded.
     case graceful
     /// Drop queued output and close the descriptor now.
     case immediately

@@ -52,7 +52,8 @@ public enum CloseReason: Equatable, Sendable {
     case connectFailed(Errno)
     /// The TLS layer rejected the peer or failed (handshake or record error).
     case tlsFailed(TLSError)
-    /// A graceful close waited too long for the peer to finish.
+    /// A graceful close waited too long for the peer: to read what was queued (the drain
+    /// timeout) or to finish (the linger timeout).
     case lingerTimedOut
     /// The loop shut down while the connection was still open.
     case shutdown

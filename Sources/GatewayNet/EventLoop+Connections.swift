@@ -222,7 +222,12 @@ extension EventLoop {
                 tls.drainCiphertext(into: &connection.outbound)
             }
             connection.state = .draining
+            // Bound the drain: a peer that stops reading would otherwise keep the connection,
+            // its queued output and its descriptor forever.
             cancelLifecycleTimer(connection)
+            connection.lifecycleTimer = timers.schedule(
+                at: deadline(after: configuration.drainTimeout),
+                .lifecycle(slot: connection.slot, generation: connection.generation))
             scheduleFlush(connection)
         }
     }
@@ -233,6 +238,7 @@ extension EventLoop {
         connection.state = .lingering
         connection.isReadingPaused = false
         updateInterest(connection)
+        cancelLifecycleTimer(connection)  // the drain deadline
         connection.lifecycleTimer = timers.schedule(
             at: deadline(after: configuration.lingerTimeout),
             .lifecycle(slot: connection.slot, generation: connection.generation))
@@ -258,8 +264,8 @@ extension EventLoop {
         case .handshaking:
             let limit = configuration.connectionSetupTimeout
             closeNow(connection, reason: .tlsFailed(.handshakeFailed(detail: "not finished within \(limit)")))
-        case .lingering: closeNow(connection, reason: .lingerTimedOut)
-        case .open, .draining, .closed: return
+        case .draining, .lingering: closeNow(connection, reason: .lingerTimedOut)
+        case .open, .closed: return
         }
     }
 

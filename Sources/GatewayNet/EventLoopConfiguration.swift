@@ -20,6 +20,10 @@ public struct EventLoopConfiguration: Sendable {
     /// before closing anyway. Closing with unread input would send RST and could destroy the
     /// final response (e.g. a 413) before the peer read it.
     public var lingerTimeout: Duration = .seconds(2)
+    /// After a graceful close is requested, how long queued output may take to drain before
+    /// the connection is closed anyway (`.lingerTimedOut`): a peer that stopped reading (a slow
+    /// consumer being disconnected) must not hold its descriptor and buffers forever.
+    public var drainTimeout: Duration = .seconds(10)
     /// Limit for a client connect plus, with TLS, the handshake (server side: the handshake).
     public var connectionSetupTimeout: Duration = .seconds(10)
     /// Timer wheel resolution and size (10 ms × 512 = one revolution per 5.12 s).

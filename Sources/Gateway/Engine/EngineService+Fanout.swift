@@ -31,38 +31,41 @@ extension EngineService {
     func prepareFanout(_ outcome: BatchOutcome, into acc: inout FanoutAccumulator) {
         let resumeLimit = configuration.push.resumeMessages
         for n in outcome.notifications {
-            guard var pres = presence[n.recipient] else { continue }
-            pres.pseq += 1
+            // Mutated in place through the index: a copied-out Presence shares `recent` with the
+            // dictionary, so appending to it copied the whole resume buffer per message.
+            guard let slot = presence.index(forKey: n.recipient) else { continue }
+            presence.values[slot].pseq += 1
+            let pseq = presence.values[slot].pseq
             let start = acc.bytes.count
             let kind = encoder.encode(n, engine: engine, into: &acc.bytes)
             let range = start..<acc.bytes.count
             let priority: Priority = n.isSocial ? .p2 : .p1
-            pres.remember(pseq: pres.pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit)
-            pres.sessionsPerLoop.forEachLoop { i in
+            presence.values[slot].remember(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit)
+            presence.values[slot].sessionsPerLoop.forEachLoop { i in
                 acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,
-                                                        sequence: pres.pseq, board: n.board, window: n.window, scope: n.scope))
+                                                        sequence: pseq, board: n.board, window: n.window, scope: n.scope))
             }
-            presence[n.recipient] = pres
         }
         metrics.notificationsProduced.add(outcome.notifications.count)
         for d in outcome.diffs {
             let key = StreamKey(board: d.board, window: d.window, scope: d.scope)
-            guard var stream = streams[key] else { continue }
-            stream.lastEventID += 1
+            // In place, like presence above: a copy would duplicate the replay buffer per diff.
+            guard let slot = streams.index(forKey: key) else { continue }
+            streams.values[slot].lastEventID += 1
+            let eventID = streams.values[slot].lastEventID
             let start = acc.bytes.count
             encoder.encode(d, engine: engine, into: &acc.bytes)
             let range = start..<acc.bytes.count
-            stream.replay.append(id: stream.lastEventID, bytes: [MessageKind.board.rawValue] + acc.bytes[range])
-            stream.snapshot = nil
-            if stream.spectators > 0 {
-                let snapshot = makeSnapshot(key, &stream)
-                stream.spectatorsPerLoop.forEachLoop { i in
+            streams.values[slot].replay.append(id: eventID, bytes: [MessageKind.board.rawValue] + acc.bytes[range])
+            streams.values[slot].snapshot = nil
+            if streams.values[slot].spectators > 0 {
+                let snapshot = makeSnapshot(key, &streams.values[slot])
+                streams.values[slot].spectatorsPerLoop.forEachLoop { i in
                     acc.entries[i].append(FanoutBatch.Entry(target: .stream(key), priority: .p3, kind: .board, range: range,
-                                                            sequence: stream.lastEventID, board: d.board, window: d.window, scope: d.scope))
+                                                            sequence: eventID, board: d.board, window: d.window, scope: d.scope))
                     acc.snapshots[i][key] = snapshot
                 }
             }
-            streams[key] = stream
         }
     }
 

@@ -10,14 +10,6 @@ enum ClientCommand {
     case spectate(board: String, window: String, scope: String?, region: String?, on: Bool)
     case resume(UInt64)
 
-    /// Commands that act on the player (they wait until the session is registered).
-    var needsPlayer: Bool {
-        switch self {
-        case .watch, .resume: true
-        default: false
-        }
-    }
-
     struct ParseError: Error {
         var message: String
     }

@@ -20,8 +20,10 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     private var pendingReplies: [UInt64: String] = [:]
     /// Token text from the URL, verified when the session starts.
     private var playerName: String?
-    /// Commands that need the player's index, held until the engine registered the session.
-    private var deferred: [ClientCommand] = []
+    /// Commands received after authentication but before the engine opened the session (they
+    /// may need the player index): replayed in order once it has. Bounded by `maxDeferred`.
+    private var deferred: [[UInt8]] = []
+    private static let maxDeferred = 64
 
     init(context: LoopContext, connection: Connection, mode: Mode, player: String?) {
         self.mode = mode
@@ -165,6 +167,16 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     // MARK: Client commands
 
     private func handleCommand(_ bytes: [UInt8]) {
+        if player == nil && playerName != nil {
+            // Authenticated, session not open yet: `watch` and `resume` need the player index,
+            // and holding everything keeps the client's order.
+            guard deferred.count < Self.maxDeferred else {
+                sendError("too_early", "too many messages before the session opened; wait for the first ack")
+                return
+            }
+            deferred.append(bytes)
+            return
+        }
         let command: ClientCommand
         do { command = try ClientCommand.parse(bytes) } catch {
             sendError("bad_request", error.message)
@@ -183,10 +195,6 @@ final class WebSocketSession: PushSession, ConnectionHandler {
                 metrics.disconnects[.authFailed]!.add(1)
                 perform(machine.close(code: .policyViolation, reason: error.description, now: context.loop.now))
             }
-            return
-        }
-        if player == nil, command.needsPlayer {
-            deferred.append(command)
             return
         }
         let engine = context.shared.engine
@@ -274,9 +282,9 @@ final class WebSocketSession: PushSession, ConnectionHandler {
             player = p
             lastPseq = latest
             context.register(self, player: p)
-            let held = deferred
+            let early = deferred
             deferred = []
-            for command in held { perform(command) }
+            for bytes in early where !isClosed { handleCommand(bytes) }
         case let .subscription(ack):
             if let s = ack.subscription {
                 switch ack.request {
