@@ -32,27 +32,32 @@ public enum FlushOutcome: Equatable, Sendable {
 /// Not copyable: chunks are appended in place, so two copies would corrupt each other.
 public struct OutboundBuffer: ~Copyable {
     enum Chunk {
-        case owned(ByteChunk)
+        /// A region (offset, count) of an owned chunk. Small copies (frame headers, prefixes)
+        /// from many messages share one chunk even when shared slices sit between them.
+        case owned(ByteChunk, Int, Int)
         /// A slice (offset, count) of shared bytes: many small messages encoded into one
         /// shared buffer per tick are queued without copying.
         case shared(SharedBytes, Int, Int)
 
         var base: UnsafeRawPointer {
             switch self {
-            case .owned(let chunk): UnsafeRawPointer(chunk.base)
+            case .owned(let chunk, let offset, _): UnsafeRawPointer(chunk.base) + offset
             case .shared(let bytes, let offset, _): bytes.base + offset
             }
         }
 
         var count: Int {
             switch self {
-            case .owned(let chunk): chunk.count
+            case .owned(_, _, let count): count
             case .shared(_, _, let count): count
             }
         }
     }
 
     private var chunks: [Chunk] = []
+    /// The owned chunk that receives copies (nil once everything queued was written, so an idle
+    /// connection keeps no buffer).
+    private var fillChunk: ByteChunk?
     /// Bytes of `chunks[0]` already written.
     private var headOffset = 0
     /// Unwritten bytes across all chunks.
@@ -66,20 +71,25 @@ public struct OutboundBuffer: ~Copyable {
     }
 
     public var isEmpty: Bool { queuedBytes == 0 }
+    /// Distinct owned buffers behind the queued entries (for tests of memory behaviour).
+    var ownedBufferCount: Int {
+        var seen: [ObjectIdentifier] = []
+        for case let .owned(chunk, _, _) in chunks where !seen.contains(ObjectIdentifier(chunk)) { seen.append(ObjectIdentifier(chunk)) }
+        return seen.count
+    }
+    /// Whether a fill buffer is held (false once everything was written).
+    var holdsFillBuffer: Bool { fillChunk != nil }
     /// Number of queued chunks (each becomes one iovec). O(1).
     public var chunkCount: Int { chunks.count }
 
-    /// Copies `bytes` into the queue, coalescing into the tail chunk when it has room. O(n).
+    /// Copies `bytes` into the queue, into the current fill chunk when it has room (extending
+    /// the tail entry when it is that chunk's last region). O(n).
     public mutating func append(copying bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
-        if case .owned(let tail)? = chunks.last, tail.freeSpace >= bytes.count {
-            tail.append(bytes)
-        } else {
-            let chunk = ByteChunk(capacity: max(bytes.count, ByteChunk.standardCapacity))
-            chunk.append(bytes)
-            chunks.append(.owned(chunk))
+        _ = append(reserving: bytes.count) { destination in
+            destination.copyMemory(from: bytes)
+            return bytes.count
         }
-        accountAppended(bytes.count)
     }
 
     /// Copies the array's bytes into the queue. O(n).
@@ -87,20 +97,26 @@ public struct OutboundBuffer: ~Copyable {
         bytes.withUnsafeBytes { append(copying: $0) }
     }
 
-    /// Lets an encoder write up to `capacity` bytes straight into the queue's tail chunk (no
-    /// intermediate buffer). `body` returns how many bytes it wrote (0...capacity); the
-    /// return value repeats it.
+    /// Lets an encoder write up to `capacity` bytes straight into the queue (no intermediate
+    /// buffer). `body` returns how many bytes it wrote (0...capacity); the return value repeats it.
     @discardableResult
     public mutating func append(reserving capacity: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         guard capacity > 0 else { return 0 }
-        if case .owned(let tail)? = chunks.last, tail.freeSpace >= capacity {
-            let written = tail.append(upTo: capacity, body)
-            accountAppended(written)
-            return written
+        let chunk: ByteChunk
+        if let fill = fillChunk, fill.freeSpace >= capacity {
+            chunk = fill
+        } else {
+            chunk = ByteChunk(capacity: max(capacity, ByteChunk.standardCapacity))
+            fillChunk = chunk
         }
-        let chunk = ByteChunk(capacity: max(capacity, ByteChunk.standardCapacity))
+        let offset = chunk.count
         let written = chunk.append(upTo: capacity, body)
-        if written > 0 { chunks.append(.owned(chunk)) }
+        guard written > 0 else { return 0 }
+        if case let .owned(tail, tailOffset, tailCount)? = chunks.last, tail === chunk, tailOffset + tailCount == offset {
+            chunks[chunks.count - 1] = .owned(tail, tailOffset, tailCount + written)
+        } else {
+            chunks.append(.owned(chunk, offset, written))
+        }
         accountAppended(written)
         return written
     }
@@ -121,6 +137,7 @@ public struct OutboundBuffer: ~Copyable {
     /// Drops everything queued (used when the connection closes).
     public mutating func removeAll() {
         chunks = []
+        fillChunk = nil
         headOffset = 0
         queuedBytes = 0
         isAboveHighWatermark = false
@@ -191,8 +208,10 @@ public struct OutboundBuffer: ~Copyable {
     }
 
     private mutating func releaseHead(_ finished: Int) {
-        if finished == chunks.count && chunks.capacity > 64 {
-            chunks = []  // an idle connection should not keep a large vector alive
+        if finished == chunks.count {
+            // Everything written: an idle connection keeps neither a large vector nor a buffer.
+            if chunks.capacity > 64 { chunks = [] } else { chunks.removeAll(keepingCapacity: true) }
+            fillChunk = nil
         } else {
             chunks.removeFirst(finished)
         }

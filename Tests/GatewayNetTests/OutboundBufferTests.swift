@@ -35,6 +35,28 @@ private func fillMixed(_ buffer: inout OutboundBuffer) -> [UInt8] {
 }
 
 @Suite struct OutboundBufferTests {
+    @Test func smallCopiesBetweenSharedSlicesShareOneBufferAndIdleHoldsNone() {
+        let fake = FakeSystemCalls()
+        var buffer = OutboundBuffer()
+        let body = SharedBytes(Array(repeating: 0x61, count: 200))
+        var expected: [UInt8] = []
+        for i in 0..<40 {
+            let header: [UInt8] = [0x81, UInt8(i)]
+            buffer.append(header)
+            buffer.append(body, range: 10..<60)
+            expected += header + Array(repeating: 0x61, count: 50)
+        }
+        // 40 two-byte headers between shared slices: one owned buffer, not one per header.
+        let owned = buffer.ownedBufferCount, entries = buffer.chunkCount
+        #expect(owned == 1)
+        #expect(entries == 80)
+        let outcome = withIOVecs { buffer.flush(fd: 5, syscalls: fake.syscalls, iovecs: $0) }
+        #expect(outcome == .drained)
+        #expect(fake.written(to: 5) == expected)
+        let holds = buffer.holdsFillBuffer
+        #expect(!holds)
+    }
+
     @Test func drainsEverythingInOrderWhenTheSocketTakesAll() {
         let fake = FakeSystemCalls()
         var buffer = OutboundBuffer()
