@@ -103,7 +103,7 @@ public struct OutboundQueue {
 
     /// Replaces the queued spectator messages of each stream by one snapshot of its latest state
     /// (when `latest` has one; a stream without a snapshot keeps its diffs, which are not
-    /// cumulative). Returns how many queued messages were dropped.
+    /// cumulative). Returns how many queued diffs were replaced.
     public mutating func coalesceSpectators(latest: (StreamKey) -> FanoutBatch.Snapshot?, now: UInt64) -> Int {
         guard !lane3.isEmpty else { return 0 }
         var kept: [Item] = []
@@ -126,7 +126,7 @@ public struct OutboundQueue {
         lane3 = Lane(items: kept, head: 0)
         for item in kept { bytes += item.cost }
         count += kept.count
-        return max(0, dropped - replaced.count)
+        return dropped
     }
 
     /// Drops everything (the connection closed).

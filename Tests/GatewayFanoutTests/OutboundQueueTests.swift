@@ -47,7 +47,7 @@ import LeaderboardEngine
         let snapshotA = FanoutBatch.Snapshot(bytes: SharedBytes(Array("\"type\":\"snapshot\"}".utf8)), eventID: 5)
         // Stream B has no snapshot yet: its diffs stay (they are not cumulative).
         let dropped = q.coalesceSpectators(latest: { $0 == streamA ? snapshotA : nil }, now: 1)
-        #expect(dropped == 4)
+        #expect(dropped == 5)
         var items: [OutboundQueue.Item] = []
         while let i = q.pop() { items.append(i) }
         #expect(items.map(\.kind) == [.board, .snapshot, .board, .board, .board])

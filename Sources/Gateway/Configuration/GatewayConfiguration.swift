@@ -85,8 +85,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var hardLimitBytes = 1 << 20
         /// Oldest queued personal message older than this closes the connection.
         public var maxPersonalAgeMilliseconds = 10_000
-        /// Personal messages kept per player for `resume`.
+        /// Personal messages kept per player for `resume`, and their bytes at most.
         public var resumeMessages = 256
+        public var resumeBytes = 64 << 10
+        /// Kernel send buffer of a push connection (SO_SNDBUF), so a stalled reader cannot make
+        /// the kernel hold megabytes before backpressure starts; 0 leaves the system default.
+        public var socketSendBufferBytes = 256 << 10
         public var resumeAgeSeconds = 120
     }
 

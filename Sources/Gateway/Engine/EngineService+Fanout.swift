@@ -30,6 +30,7 @@ struct FanoutAccumulator {
 extension EngineService {
     func prepareFanout(_ outcome: BatchOutcome, into acc: inout FanoutAccumulator) {
         let resumeLimit = configuration.push.resumeMessages
+        let resumeBytes = configuration.push.resumeBytes
         for n in outcome.notifications {
             // Mutated in place through the index: a copied-out Presence shares `recent` with the
             // dictionary, so appending to it copied the whole resume buffer per message.
@@ -40,7 +41,8 @@ extension EngineService {
             let kind = encoder.encode(n, engine: engine, into: &acc.bytes)
             let range = start..<acc.bytes.count
             let priority: Priority = n.isSocial ? .p2 : .p1
-            presence.values[slot].remember(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit)
+            presence.values[slot].remember(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit,
+                                           maxBytes: resumeBytes)
             presence.values[slot].sessionsPerLoop.forEachLoop { i in
                 acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,
                                                         sequence: pseq, board: n.board, window: n.window, scope: n.scope))

@@ -11,8 +11,8 @@ struct Presence {
     var sessions = 0
     /// Last personal sequence number handed out.
     var pseq: UInt64 = 0
-    /// Recent personal messages for `resume`, oldest first.
-    var recent: [(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8])] = []
+    /// Recent personal messages for `resume`.
+    var recent = ResumeBuffer()
     var disconnectedAt: Int64?
 
     /// `base` starts the sequence above anything handed out before (see `sequenceBase`).
@@ -21,10 +21,8 @@ struct Presence {
         pseq = base
     }
 
-    mutating func remember(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8], limit: Int) {
-        guard limit > 0 else { return }
-        recent.append((pseq, kind, priority, body))
-        if recent.count > limit { recent.removeFirst(recent.count - limit) }
+    mutating func remember(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8], limit: Int, maxBytes: Int) {
+        recent.append(.init(pseq: pseq, kind: kind, priority: priority, body: body), maxCount: limit, maxBytes: maxBytes)
     }
 }
 
@@ -93,7 +91,7 @@ extension EngineService {
     /// Personal messages after `after`, or a gap when they are no longer buffered.
     func resume(_ p: PlayerIndex, after: UInt64) -> ResumeReply {
         guard let pres = presence[p] else { return ResumeReply(messages: [], gap: after > 0, latest: 0) }
-        let missed = pres.recent.filter { $0.pseq > after }
+        let missed = pres.recent.messages(after: after)
         let gap = after < pres.pseq && (missed.first?.pseq ?? pres.pseq + 1) != after + 1
         return ResumeReply(messages: gap ? [] : missed.map { ($0.pseq, $0.kind, $0.priority, $0.body) }, gap: gap, latest: pres.pseq)
     }

@@ -1,6 +1,7 @@
 // One HTTP/1.1 client connection: incremental parsing, routing, pipelined responses written in
 // request order (engine answers may complete out of order), timeouts (head, body, idle), and the
 // switch to WebSocket or Server-Sent Events. Owned by the connection's loop.
+import Glibc
 import GatewayFanout
 import GatewayNet
 import GatewayProtocols
@@ -205,6 +206,11 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
         if let timer { connection.cancelTimer(timer) }
         timer = nil
         if let response { connection.write(response) }
+        var sendBuffer = Int32(clamping: shared.configuration.push.socketSendBufferBytes)
+        if sendBuffer > 0 {
+            // Bound what the kernel buffers for a reader that stalls; backpressure starts sooner.
+            setsockopt(connection.descriptor, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<Int32>.size))
+        }
         shared.metrics.connections[.http]!.add(-1)
         connection.handler = session
         start()

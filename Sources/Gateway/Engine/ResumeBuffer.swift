@@ -1,0 +1,59 @@
+// A player's recent personal messages for `resume`: a ring bounded by count and by bytes, so
+// memory per present player stays bounded whatever the message rate, and trimming is O(1).
+import GatewayFanout
+
+struct ResumeBuffer {
+    struct Message {
+        var pseq: UInt64
+        var kind: MessageKind
+        var priority: Priority
+        var body: [UInt8]
+    }
+
+    private var ring: [Message] = []
+    private var head = 0
+    private(set) var count = 0
+    private(set) var bytes = 0
+
+    /// Appends a message, then drops the oldest while over `maxCount` messages or `maxBytes`.
+    mutating func append(_ message: Message, maxCount: Int, maxBytes: Int) {
+        guard maxCount > 0, message.body.count <= maxBytes else { return }
+        if ring.count < maxCount {
+            if head != 0 { normalize() }
+            ring.append(message)
+        } else {
+            if count == maxCount { dropOldest() }
+            ring[(head + count) % ring.count] = message
+        }
+        count += 1
+        bytes += message.body.count
+        while bytes > maxBytes || count > maxCount { dropOldest() }
+    }
+
+    private mutating func dropOldest() {
+        guard count > 0 else { return }
+        bytes -= ring[head].body.count
+        ring[head].body = []
+        head = (head + 1) % ring.count
+        count -= 1
+        if count == 0 {
+            ring.removeAll()
+            head = 0
+        }
+    }
+
+    /// Reorders the ring so the oldest is at index 0 (before it grows).
+    private mutating func normalize() {
+        let live = (0..<count).map { ring[(head + $0) % ring.count] }
+        ring = live
+        head = 0
+    }
+
+    /// Messages with pseq after `after`, oldest first.
+    func messages(after: UInt64) -> [Message] {
+        (0..<count).map { ring[(head + $0) % ring.count] }.filter { $0.pseq > after }
+    }
+
+    /// The oldest buffered pseq, if any.
+    var oldestPseq: UInt64? { count > 0 ? ring[head].pseq : nil }
+}
