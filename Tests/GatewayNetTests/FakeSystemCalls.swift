@@ -1,5 +1,6 @@
 // Scripted fake system calls for OutboundBuffer and Listener tests: writes and accepts follow
 // a script, everything is recorded. A stand-in for the kernel only, never for code under test.
+import TestSupport
 import Glibc
 import Synchronization
 @testable import GatewayNet
@@ -113,18 +114,8 @@ final class FakeSystemCalls: Sendable {
     }
 }
 
-/// SplitMix64: a tiny seeded generator, so random tests can be replayed from the printed seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared SplitMix64 generator (TestSupport).
+typealias SeededGenerator = SeededRandom
 
 /// A seed for a random test: OVERTAKE_TEST_SEED if set (to replay), otherwise fresh.
 func testSeed() -> UInt64 {

@@ -1,21 +1,10 @@
 // HTTPTestSupport: the seeded generator and the feeding harness the HTTP parser tests share. Every
 // input is fed whole, byte by byte and in seeded random splits; outcomes must not depend on the split.
+import TestSupport
 import GatewayProtocols
 
-/// SplitMix64: a small seeded generator, so a failing random test can be replayed from its seed.
-struct HTTPTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
+/// The shared SplitMix64 generator (TestSupport).
+typealias HTTPTestRandom = SeededRandom
 
 /// How the input reaches the parser.
 enum HTTPFeed: CustomStringConvertible {

@@ -1,25 +1,9 @@
 // Test helpers for the WebSocket, UTF-8, crypto and SSE tests: a seeded generator, hex
 // literals and random splits. Prefixed names avoid clashes with HTTP tests in this target.
+import TestSupport
 
-/// SplitMix64: tiny, fast and fully determined by its seed, so every random test can print
-/// the seed it used and be replayed exactly.
-struct WebSocketTestRandom: RandomNumberGenerator {
-    private(set) var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
-}
+/// The shared SplitMix64 generator (TestSupport).
+typealias WebSocketTestRandom = SeededRandom
 
 enum WebSocketTestBytes {
     /// Bytes from hex digits; spaces and newlines are ignored ("81 05 48 65").

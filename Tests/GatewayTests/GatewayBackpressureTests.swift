@@ -25,7 +25,7 @@ import TestSupport
         #expect(json(healthy.nextText())?["type"]?.stringValue == "snapshot")
 
         // Churn the top 200 hard; the slow client never reads again.
-        var rng = SplitMixTest(seed: 11)
+        var rng = SeededRandom(seed: 11)
         var lastID: UInt64 = 0
         var gaps = 0, received = 0
         var disconnected = false
@@ -66,14 +66,3 @@ func pollReadable(_ fd: Int32, milliseconds: Int32 = 20) -> Bool {
     return poll(&p, 1, milliseconds) > 0
 }
 
-struct SplitMixTest {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

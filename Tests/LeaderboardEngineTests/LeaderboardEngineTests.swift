@@ -2,6 +2,7 @@
 // friends, windows and archives, pagination and standings.
 import Testing
 @testable import LeaderboardEngine
+import TestSupport
 
 @Suite struct LeaderboardEngineTests {
     static let t0: Int64 = 1_795_392_000_000   // 2026-11-23T00:00:00Z (Monday)
@@ -198,7 +199,7 @@ import Testing
 
     @Test func approximateRankIsWithinItsStatedBound() throws {
         let e = engine()
-        var rng = SplitMixForTests(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for i in 0..<5000 { _ = post(e, "p\(i)", Int64(rng.next() % 1_000_000)) }
         for probe in stride(from: Int64(0), to: 1_000_000, by: 9_973) {
             let approx = try e.approximateRank(board: "b", window: .alltime, score: probe)
@@ -224,14 +225,3 @@ import Testing
     }
 }
 
-struct SplitMixForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,25 +1,12 @@
 // Helpers shared by the storage tests: a seeded generator, byte fixtures, temp directories and a
 // one-shot gate for holding the writer thread inside a fake fsync.
+import TestSupport
 import Dispatch
 import Foundation
 @testable import LeaderboardStorage
 
-/// SplitMix64: small, fast, and reproducible from its seed (print the seed on failure).
-struct SeededGenerator: RandomNumberGenerator {
-    private(set) var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
-}
+/// The shared SplitMix64 generator (TestSupport).
+typealias SeededGenerator = SeededRandom
 
 /// A seed for a random test: fixed unless OVERTAKE_TEST_SEED is set.
 func testSeed(_ fallback: UInt64) -> UInt64 {
