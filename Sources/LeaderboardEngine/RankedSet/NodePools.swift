@@ -45,25 +45,19 @@ struct ChunkDirectory {
     }
 }
 
-/// Leaf records: up to `capacity` entries of (normalized score, player), plus a count and the
-/// doubly linked leaf chain used by range scans. `none` marks "no leaf".
-struct LeafPool {
-    static let capacity = 64
-    static let chunkShift = 8
-    static let perChunk = 1 << chunkShift
-    static let none: UInt32 = .max
-    private static let scoresOffset = 0
-    private static let playersOffset = perChunk * capacity * 8
-    private static let countsOffset = playersOffset + perChunk * capacity * 4
-    private static let nextOffset = countsOffset + perChunk * 4
-    private static let prevOffset = nextOffset + perChunk * 4
-    static let chunkBytes = prevOffset + perChunk * 4
+/// What both pools share: a chunk directory behind a `let` pointer and id → chunk arithmetic.
+protocol ChunkedPool {
+    static var chunkShift: Int { get }
+    static var perChunk: Int { get }
+    static var chunkBytes: Int { get }
+    var directory: UnsafeMutablePointer<ChunkDirectory> { get }
+}
 
-    let directory: UnsafeMutablePointer<ChunkDirectory>
-
-    init() {
-        directory = .allocate(capacity: 1)
-        directory.initialize(to: ChunkDirectory())
+extension ChunkedPool {
+    static func makeDirectory() -> UnsafeMutablePointer<ChunkDirectory> {
+        let d = UnsafeMutablePointer<ChunkDirectory>.allocate(capacity: 1)
+        d.initialize(to: ChunkDirectory())
+        return d
     }
 
     /// Frees everything, including the directory. The pool must not be used afterwards.
@@ -80,10 +74,36 @@ struct LeafPool {
             + directory.pointee.chunkCapacity * 8
     }
 
-    @inline(__always) private func base(_ id: UInt32) -> UnsafeMutableRawPointer {
+    @inline(__always) func base(_ id: UInt32) -> UnsafeMutableRawPointer {
         directory.pointee.chunks[Int(id &>> UInt32(Self.chunkShift))]
     }
-    @inline(__always) private func local(_ id: UInt32) -> Int { Int(id) & (Self.perChunk - 1) }
+    @inline(__always) func local(_ id: UInt32) -> Int { Int(id) & (Self.perChunk - 1) }
+
+    /// A node id (recycled or fresh) whose fields the caller initializes.
+    func allocateID() -> UInt32 { directory.pointee.allocate(perChunk: Self.perChunk, chunkBytes: Self.chunkBytes) }
+    func release(_ id: UInt32) { directory.pointee.free.append(id) }
+    func deallocateAll() { directory.pointee.releaseAll() }
+}
+
+/// Leaf records: up to `capacity` entries of (normalized score, player), plus a count and the
+/// doubly linked leaf chain used by range scans. `none` marks "no leaf".
+struct LeafPool: ChunkedPool {
+    static let capacity = 64
+    static let chunkShift = 8
+    static let perChunk = 1 << chunkShift
+    static let none: UInt32 = .max
+    private static let scoresOffset = 0
+    private static let playersOffset = perChunk * capacity * 8
+    private static let countsOffset = playersOffset + perChunk * capacity * 4
+    private static let nextOffset = countsOffset + perChunk * 4
+    private static let prevOffset = nextOffset + perChunk * 4
+    static let chunkBytes = prevOffset + perChunk * 4
+
+    let directory = Self.makeDirectory()
+
+
+
+
 
     @inline(__always) func scores(_ id: UInt32) -> UnsafeMutablePointer<Int64> {
         (base(id) + Self.scoresOffset).assumingMemoryBound(to: Int64.self) + local(id) &* Self.capacity
@@ -112,21 +132,19 @@ struct LeafPool {
 
     /// A fresh, empty, unlinked leaf.
     func allocate() -> UInt32 {
-        let id = directory.pointee.allocate(perChunk: Self.perChunk, chunkBytes: Self.chunkBytes)
+        let id = allocateID()
         setCount(id, 0)
         setNext(id, Self.none)
         setPrev(id, Self.none)
         return id
     }
 
-    func release(_ id: UInt32) { directory.pointee.free.append(id) }
-    func deallocateAll() { directory.pointee.releaseAll() }
 }
 
 /// Inner records: up to `capacity` children with their subtree sizes and separator keys.
 /// `separator(i)` for i ≥ 1 is a lower bound of every key in child i and greater than every key
 /// in child i - 1 (slot 0 is unused). Sizes count entries, so ranks are prefix sums of sizes.
-struct InnerPool {
+struct InnerPool: ChunkedPool {
     static let capacity = 64
     static let chunkShift = 6
     static let perChunk = 1 << chunkShift
@@ -137,30 +155,11 @@ struct InnerPool {
     private static let countsOffset = sizesOffset + perChunk * capacity * 4
     static let chunkBytes = countsOffset + perChunk * 4
 
-    let directory: UnsafeMutablePointer<ChunkDirectory>
+    let directory = Self.makeDirectory()
 
-    init() {
-        directory = .allocate(capacity: 1)
-        directory.initialize(to: ChunkDirectory())
-    }
 
-    func destroy() {
-        directory.pointee.releaseAll()
-        directory.pointee.chunks.deallocate()
-        directory.deinitialize(count: 1)
-        directory.deallocate()
-    }
 
-    var liveCount: Int { directory.pointee.used - directory.pointee.free.count }
-    var memoryBytes: Int {
-        directory.pointee.chunkCount * Self.chunkBytes + directory.pointee.free.capacity * 4
-            + directory.pointee.chunkCapacity * 8
-    }
 
-    @inline(__always) private func base(_ id: UInt32) -> UnsafeMutableRawPointer {
-        directory.pointee.chunks[Int(id &>> UInt32(Self.chunkShift))]
-    }
-    @inline(__always) private func local(_ id: UInt32) -> Int { Int(id) & (Self.perChunk - 1) }
 
     @inline(__always) func sepScores(_ id: UInt32) -> UnsafeMutablePointer<Int64> {
         (base(id) + Self.sepScoresOffset).assumingMemoryBound(to: Int64.self) + local(id) &* Self.capacity
@@ -196,11 +195,9 @@ struct InnerPool {
     }
 
     func allocate() -> UInt32 {
-        let id = directory.pointee.allocate(perChunk: Self.perChunk, chunkBytes: Self.chunkBytes)
+        let id = allocateID()
         setCount(id, 0)
         return id
     }
 
-    func release(_ id: UInt32) { directory.pointee.free.append(id) }
-    func deallocateAll() { directory.pointee.releaseAll() }
 }
