@@ -108,6 +108,7 @@ public final class Gateway {
             storeConfiguration.segmentBytes = c.storage.segmentBytes
             storeConfiguration.snapshotInterval = c.storage.snapshotIntervalSeconds > 0 ? .seconds(c.storage.snapshotIntervalSeconds) : nil
             storeConfiguration.snapshotsKept = c.storage.snapshotsKept
+            storeConfiguration.snapshotEveryRecords = c.storage.snapshotEveryRecords > 0 ? c.storage.snapshotEveryRecords : nil
             storeConfiguration.engine = c.engine
             storeConfiguration.snapshotObserver = { outcome in
                 metrics.snapshotsWritten.add(1)

@@ -34,6 +34,7 @@ enum ConfigurationSchema {
         .int("storage.fsync_interval_ms", \.storage.fsyncIntervalMilliseconds, 1...60_000, unit: "ms", "Fsync period under storage.fsync = interval."),
         .int("storage.segment_bytes", \.storage.segmentBytes, 65_536...4_294_967_295, unit: "B", "Write-ahead log segment size."),
         .int("storage.snapshot_interval_seconds", \.storage.snapshotIntervalSeconds, 0...86_400, unit: "s", "Periodic snapshots (0 = only at shutdown)."),
+        .int("storage.snapshot_every_records", \.storage.snapshotEveryRecords, 0...100_000_000, "Also snapshot after this many log records (0 = by time only)."),
         .int("storage.snapshots_kept", \.storage.snapshotsKept, 1...100, "Snapshots kept on disk."),
         .int("engine.friend_limit", \.engine.friendLimit, 1...100_000, "Friends per player."),
         .int("engine.watcher_limit_per_event", \.engine.watcherLimitPerEvent, 0...100_000, "Watchers told 'overtaken' per score event."),
