@@ -11,7 +11,7 @@ final class EventStreamClient: LoadClient {
     let spec: ClientSpec
     private var connection: Connection?
     private var state = State.connecting
-    private var head: [UInt8] = []
+    private var head = ResponseHeadBuffer()
     private var parser = ServerSentEventParser(maxLineBytes: 4 << 20)
     private var events: [ServerSentEvent] = []
     private let startedAt = LoadClock.monotonicNanoseconds()
@@ -39,24 +39,18 @@ final class EventStreamClient: LoadClient {
     }
 
     private func respond(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
-        head.append(contentsOf: bytes)
-        let parsed: HTTPResponseHead?
-        do { parsed = try head.withBytes { (b: UnsafeRawBufferPointer) throws(HTTPResponseHead.Failure) in try HTTPResponseHead.parse(b) } } catch {
+        let complete: (HTTPResponseHead, [UInt8])?
+        do { complete = try head.feed(bytes) } catch {
             failSetup(connection, "bad response head: \(error)")
             return
         }
-        guard let parsed else { return }
+        guard let (parsed, leftover) = complete else { return }
         guard parsed.status == 200, parsed.header("content-type")?.hasPrefix("text/event-stream") == true else {
             failSetup(connection, "HTTP \(parsed.status) \(parsed.header("content-type") ?? "")")
             return
         }
         state = .open
-        home.stats.established += 1
-        home.stats.setupTime.record(Int64(LoadClock.monotonicNanoseconds() - startedAt))
-        home.progress.established.add(1, ordering: .relaxed)
-        home.setupFinished()
-        let leftover = Array(head[parsed.length...])
-        head = []
+        home.clientEstablished(startedAt: startedAt)
         if spec.slow || spec.expectedReplies == 0 { home.progress.ready.add(1, ordering: .relaxed) }
         if spec.slow {
             connection.pauseReading()
@@ -66,9 +60,7 @@ final class EventStreamClient: LoadClient {
     }
 
     private func failSetup(_ connection: Connection, _ reason: String) {
-        home.stats.fail(reason)
-        home.progress.failed.add(1, ordering: .relaxed)
-        home.setupFinished()
+        home.clientSetupFailed(reason)
         state = .closed
         connection.close(.immediately)
     }
@@ -93,15 +85,9 @@ final class EventStreamClient: LoadClient {
 
     func connectionClosed(_ connection: Connection, _ reason: CloseReason) {
         switch state {
-        case .connecting, .requesting:
-            home.stats.fail(reason.label)
-            home.progress.failed.add(1, ordering: .relaxed)
-            home.setupFinished()
-        case .open:
-            home.stats.droppedWithoutClose += 1
-            home.progress.closed.add(1, ordering: .relaxed)
-        case .closed:
-            break
+        case .connecting, .requesting: home.clientClosed(duringSetup: true, reason)
+        case .open: home.clientClosed(duringSetup: false, reason)
+        case .closed: break
         }
         state = .closed
         self.connection = nil

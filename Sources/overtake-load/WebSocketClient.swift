@@ -12,7 +12,7 @@ final class WebSocketClient: LoadClient {
     let spec: ClientSpec
     private var connection: Connection?
     private var state = State.connecting
-    private var head: [UInt8] = []
+    private var head = ResponseHeadBuffer()
     private var reader = ServerFrameReader()
     private let key: String
     private let startedAt = LoadClock.monotonicNanoseconds()
@@ -45,13 +45,12 @@ final class WebSocketClient: LoadClient {
     }
 
     private func upgrade(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
-        head.append(contentsOf: bytes)
-        let parsed: HTTPResponseHead?
-        do { parsed = try head.withBytes { (b: UnsafeRawBufferPointer) throws(HTTPResponseHead.Failure) in try HTTPResponseHead.parse(b) } } catch {
+        let complete: (HTTPResponseHead, [UInt8])?
+        do { complete = try head.feed(bytes) } catch {
             failSetup(connection, "bad response head: \(error)")
             return
         }
-        guard let parsed else { return }
+        guard let (parsed, leftover) = complete else { return }
         guard parsed.status == 101 else {
             failSetup(connection, "HTTP \(parsed.status)")
             return
@@ -61,12 +60,7 @@ final class WebSocketClient: LoadClient {
             return
         }
         state = .open
-        home.stats.established += 1
-        home.stats.setupTime.record(Int64(LoadClock.monotonicNanoseconds() - startedAt))
-        home.progress.established.add(1, ordering: .relaxed)
-        home.setupFinished()
-        let leftover = Array(head[parsed.length...])
-        head = []
+        home.clientEstablished(startedAt: startedAt)
         if case let .webSocket(_, commands) = spec.kind {
             for command in commands { send(.text, Array(command.utf8)) }
         }
@@ -79,9 +73,7 @@ final class WebSocketClient: LoadClient {
     }
 
     private func failSetup(_ connection: Connection, _ reason: String) {
-        home.stats.fail(reason)
-        home.progress.failed.add(1, ordering: .relaxed)
-        home.setupFinished()
+        home.clientSetupFailed(reason)
         state = .closed
         connection.close(.immediately)
     }
@@ -137,9 +129,7 @@ final class WebSocketClient: LoadClient {
     func connectionClosed(_ connection: Connection, _ reason: CloseReason) {
         switch state {
         case .connecting, .upgrading:
-            home.stats.fail(reason.label)
-            home.progress.failed.add(1, ordering: .relaxed)
-            home.setupFinished()
+            home.clientSetupFailed(reason.label)
         case .open:
             if !sawClose { home.stats.droppedWithoutClose += 1 }
             home.progress.closed.add(1, ordering: .relaxed)
