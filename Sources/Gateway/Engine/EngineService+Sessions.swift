@@ -11,8 +11,9 @@ struct Presence {
     var sessions = 0
     /// Last personal sequence number handed out.
     var pseq: UInt64 = 0
-    /// Recent personal messages for `resume`.
-    var recent = ResumeBuffer()
+    /// Recent personal messages for `resume`, allocated with the first message: most present
+    /// players are idle, and this struct is part of the per-connection memory.
+    var recent: ResumeBufferBox?
     var disconnectedAt: Int64?
 
     /// `base` starts the sequence above anything handed out before (see `sequenceBase`).
@@ -22,7 +23,10 @@ struct Presence {
     }
 
     mutating func remember(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8], limit: Int, maxBytes: Int) {
-        recent.append(.init(pseq: pseq, kind: kind, priority: priority, body: body), maxCount: limit, maxBytes: maxBytes)
+        guard limit > 0 else { return }
+        let box = recent ?? ResumeBufferBox()
+        recent = box
+        box.buffer.append(.init(pseq: pseq, kind: kind, priority: priority, body: body), maxCount: limit, maxBytes: maxBytes)
     }
 }
 
@@ -39,7 +43,7 @@ struct StreamState {
     init(loopCount: Int, replayEvents: Int, base: UInt64) {
         spectatorsPerLoop = LoopCounts(loopCount: loopCount)
         lastEventID = base
-        replay = SSEReplayBuffer(maxEvents: max(1, replayEvents), maxBytes: 1 << 20)
+        replay = SSEReplayBuffer(maxEvents: max(1, replayEvents), maxBytes: 256 << 10)
     }
 }
 
@@ -91,7 +95,7 @@ extension EngineService {
     /// Personal messages after `after`, or a gap when they are no longer buffered.
     func resume(_ p: PlayerIndex, after: UInt64) -> ResumeReply {
         guard let pres = presence[p] else { return ResumeReply(messages: [], gap: after > 0, latest: 0) }
-        let missed = pres.recent.messages(after: after)
+        let missed = pres.recent?.buffer.messages(after: after) ?? []
         let gap = after < pres.pseq && (missed.first?.pseq ?? pres.pseq + 1) != after + 1
         return ResumeReply(messages: gap ? [] : missed.map { ($0.pseq, $0.kind, $0.priority, $0.body) }, gap: gap, latest: pres.pseq)
     }

@@ -57,3 +57,8 @@ struct ResumeBuffer {
     /// The oldest buffered pseq, if any.
     var oldestPseq: UInt64? { count > 0 ? ring[head].pseq : nil }
 }
+
+/// Heap box for a player's resume buffer, allocated only once the player gets a message.
+final class ResumeBufferBox {
+    var buffer = ResumeBuffer()
+}

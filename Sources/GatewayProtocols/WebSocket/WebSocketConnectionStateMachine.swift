@@ -65,7 +65,9 @@ public struct WebSocketConnectionStateMachine: Sendable {
         case closed
     }
 
-    public let configuration: Configuration
+    /// Only the derived deadlines are stored (not the `Configuration` itself): one machine lives
+    /// in every connection, so its size is part of the per-connection memory.
+    public let maxMessageBytes: Int
     private(set) var state: State = .open
     /// When the peer last sent any frame.
     private var lastReceived: UInt64
@@ -83,7 +85,7 @@ public struct WebSocketConnectionStateMachine: Sendable {
 
     /// Starts in `open` at time `now` (the moment the 101 response was written).
     public init(configuration: Configuration = Configuration(), now: UInt64) {
-        self.configuration = configuration
+        maxMessageBytes = configuration.maxMessageBytes
         lastReceived = now
         lastPingSent = now
         pingIntervalNanos = configuration.pingInterval.map(Self.nanoseconds)
@@ -94,7 +96,7 @@ public struct WebSocketConnectionStateMachine: Sendable {
 
     /// A server-role decoder limited to `configuration.maxMessageBytes`.
     public func makeDecoder() -> WebSocketFrameDecoder {
-        WebSocketFrameDecoder(role: .server, maxMessageBytes: configuration.maxMessageBytes)
+        WebSocketFrameDecoder(role: .server, maxMessageBytes: maxMessageBytes)
     }
 
     public var isOpen: Bool { state == .open }

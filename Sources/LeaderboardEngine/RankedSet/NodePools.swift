@@ -1,6 +1,8 @@
 // Storage of the ranked tree's nodes: fixed-size records in chunks, addressed by UInt32 ids.
 // Chunks are never moved or copied when the tree grows (no latency spike from reallocation), and
-// each chunk keeps its columns apart so a scan reads only the column it compares.
+// each chunk keeps its columns apart so a scan reads only the column it compares. Chunks are small
+// (16 leaves ≈ 12 KiB, 8 inner nodes ≈ 12 KiB): every region and watcher tree starts with one, so
+// a board with many regions must not pay hundreds of KiB per empty tree.
 //
 // The pools' mutable bookkeeping lives behind a `let` pointer (`ChunkDirectory`) rather than in
 // `var` properties: reads through a pointer need no dynamic exclusivity checks, which otherwise
@@ -89,7 +91,7 @@ extension ChunkedPool {
 /// doubly linked leaf chain used by range scans. `none` marks "no leaf".
 struct LeafPool: ChunkedPool {
     static let capacity = 64
-    static let chunkShift = 8
+    static let chunkShift = 4
     static let perChunk = 1 << chunkShift
     static let none: UInt32 = .max
     private static let scoresOffset = 0
@@ -146,7 +148,7 @@ struct LeafPool: ChunkedPool {
 /// in child i - 1 (slot 0 is unused). Sizes count entries, so ranks are prefix sums of sizes.
 struct InnerPool: ChunkedPool {
     static let capacity = 64
-    static let chunkShift = 6
+    static let chunkShift = 3
     static let perChunk = 1 << chunkShift
     private static let sepScoresOffset = 0
     private static let sepSeqsOffset = perChunk * capacity * 8
