@@ -129,6 +129,7 @@ import TestSupport
         #expect(board.entries.map { e.players.name(of: $0.player) } == ["b", "c", "a"])
         #expect(board.rank == 3)
         #expect(try e.removeFriends("b", "a"))
+        #expect(throws: EngineError.self) { try e.removeFriends("a", String(repeating: "x", count: 65)) }
         #expect(try e.friendsBoard(board: "b", window: .alltime, player: "a").rank == 2)
     }
 

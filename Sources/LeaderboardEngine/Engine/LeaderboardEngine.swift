@@ -113,6 +113,9 @@ public final class LeaderboardEngine {
     /// Ends the friendship of a and b. Returns false if they were not friends.
     @discardableResult
     public func removeFriends(_ a: String, _ b: String) throws(EngineError) -> Bool {
+        for id in [a, b] {
+            if let problem = Identifier.validatePlayer(id) { throw .invalidField("player", "player id \(problem)") }
+        }
         guard let pa = players.find(a), let pb = players.find(b) else { return false }
         return players.unlink(pa, pb)
     }
