@@ -3,6 +3,8 @@
 import Testing
 import Glibc
 @testable import Gateway
+import GatewayProtocols
+import LeaderboardEngine
 
 @Suite struct GatewayConfigurationTests {
     func load(_ file: String?, env: [String: String] = [:], args: [String] = []) throws(ConfigurationError) -> GatewayConfiguration {
@@ -70,5 +72,14 @@ import Glibc
             #expect(readme.contains("`\(key.path)`"), "README.md does not document \(key.path)")
         }
         #expect(GatewayConfiguration.help.contains("storage.fsync"))
+    }
+}
+
+@Suite struct BoardDefinitionJSONTests {
+    @Test func repeatedWindowsAreRefusedNotSilentlyMerged() throws {
+        let json = try JSONValue(parsing: Array(#"{"windows":["daily","daily"]}"#.utf8))
+        #expect(throws: ConfigurationError("windows", "each window may appear once")) {
+            try BoardDefinition.parse(json, id: "b", path: "")
+        }
     }
 }

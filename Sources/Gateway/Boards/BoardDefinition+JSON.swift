@@ -27,6 +27,9 @@ extension BoardDefinition {
                     }
                     return k
                 }
+                if Set(d.windows).count != d.windows.count {
+                    throw ConfigurationError(field, "each window may appear once")
+                }
             case "scopes":
                 var scopes: Set<ScopeKind> = [.global]
                 for s in try Self.strings(value, field) {
