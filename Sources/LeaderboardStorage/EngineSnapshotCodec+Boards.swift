@@ -1,5 +1,5 @@
 // Decoding of the board and idempotency sections of a snapshot payload, with the member checks
-// the ranked trees' bulk load depends on (strict rank order, no duplicate player, seq < nextSeq).
+// the ranked trees' bulk load depends on (strict rank order, no duplicate player, 1 ≤ seq < nextSeq).
 import LeaderboardEngine
 
 extension EngineSnapshotCodec {
@@ -93,7 +93,8 @@ struct MemberCheck {
                         let player = try EngineSnapshotCodec.playerIndex(&reader, playerCount: playerCount)
                         score &+= try reader.varInt()
                         let seq = try reader.varUInt()
-                        guard seq < nextSeq else {
+                        // Seqs start at 1 (0 marks an absent member in the member table).
+                        guard seq >= 1, seq < nextSeq else {
                             throw .inconsistentSnapshot(.seqNotBelowNext(seq: seq, nextSeq: nextSeq, offset: start))
                         }
                         let key = order.normalize(score)
