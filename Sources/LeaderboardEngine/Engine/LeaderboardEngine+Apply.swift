@@ -112,11 +112,11 @@ extension LeaderboardEngine {
         let regionRef = SetRef(board: bi, window: w.kind, scope: .region(region))
         if let oldKey, oldKey.score == newKey.score {
             // Unchanged score: answer with the current ranks, notify nobody.
-            let rank = w.global.tree.countLess(than: oldKey) + 1
+            let rank = w.global.tree.rank(of: oldKey, player: p)
             outcome.changes.append(WindowChange(window: w.kind, periodStart: w.period.start, scope: .global,
                                                 oldRank: rank, newRank: rank, oldScore: score, newScore: score))
             if region != 0, let t = w.regionTree(region) {
-                let r = t.countLess(than: oldKey) + 1
+                let r = t.rank(of: oldKey, player: p)
                 outcome.changes.append(WindowChange(window: w.kind, periodStart: w.period.start, scope: .region(region),
                                                     oldRank: r, newRank: r, oldScore: score, newScore: score))
             }
@@ -131,9 +131,9 @@ extension LeaderboardEngine {
             let ref = SetRef(board: bi, window: w.kind, scope: .friends)
             detector.pointee.observeMove(p, in: ref, oldRank: oldKey.map { w.friendsRank(of: p, key: $0, registry: players) })
         }
-        let oldRegionRank = oldKey.flatMap { k in regionTree.map { $0.remove(k) } }
+        let oldRegionRank = oldKey.flatMap { k in regionTree.map { $0.remove(k, player: p) } }
         let watching = w.watchers.contains(p)
-        if watching, let oldKey { w.watcherTree.remove(oldKey) }
+        if watching, let oldKey { w.watcherTree.remove(oldKey, player: p) }
         let move = w.global.upsert(p, score: score, seq: seq)
         let newRegionRank = regionTree?.insert(newKey, player: p)
         if watching { w.watcherTree.insert(newKey, player: p) }

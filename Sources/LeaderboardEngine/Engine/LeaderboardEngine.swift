@@ -141,7 +141,7 @@ public final class LeaderboardEngine {
             if let key { w.watcherTree.insert(key, player: p) }
         } else {
             guard w.watchers.remove(p) != nil else { return }
-            if let key { w.watcherTree.remove(key) }
+            if let key { w.watcherTree.remove(key, player: p) }
         }
     }
 

@@ -46,7 +46,7 @@ final class WindowState {
         guard let key = global.members.key(of: player) else { return nil }
         if scope.isFriends { return friendsRank(of: player, key: key, registry: registry) }
         if let r = scope.region, registry.region(of: player) != r { return nil }
-        return tree(for: scope).map { $0.countLess(than: key) + 1 }
+        return tree(for: scope).map { $0.rank(of: key, player: player) }
     }
 
     /// Rank among the player and their friends with a score in this window. O(friends).
@@ -74,7 +74,7 @@ final class WindowState {
     func moveRegion(_ player: PlayerIndex, from: RegionIndex, to: RegionIndex) {
         guard let key = global.members.key(of: player) else { return }
         if from != 0, let t = regionTrees[from] {
-            t.remove(key)
+            t.remove(key, player: player)
             if t.count == 0 { regionTrees[from] = nil; topCache[.region(from)] = nil }
         }
         if to != 0 { regionTreeCreating(to).insert(key, player: player) }

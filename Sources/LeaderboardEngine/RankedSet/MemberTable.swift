@@ -35,13 +35,13 @@ public final class MemberTable {
     }
 
     private static func allocateHashed(_ capacity: Int) -> UnsafeMutableRawPointer {
-        let slots = UnsafeMutableRawPointer.allocate(byteCount: capacity * hashedSlotBytes, alignment: 64)
+        let slots = HugePageMemory.allocate(byteCount: capacity * hashedSlotBytes)
         for i in 0..<capacity { slots.storeBytes(of: empty, toByteOffset: i * hashedSlotBytes, as: UInt32.self) }
         return slots
     }
 
     private static func allocateDense(_ capacity: Int) -> UnsafeMutableRawPointer {
-        let slots = UnsafeMutableRawPointer.allocate(byteCount: capacity * denseSlotBytes, alignment: 64)
+        let slots = HugePageMemory.allocate(byteCount: capacity * denseSlotBytes)
         slots.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * denseSlotBytes)
         return slots
     }

@@ -1,6 +1,6 @@
 // Storage of the ranked tree's nodes: fixed-size records in chunks, addressed by UInt32 ids.
 // Chunks are never moved or copied when the tree grows (no latency spike from reallocation), and
-// each chunk keeps its columns apart so a scan reads only the column it compares. Chunks are small
+// each node is one contiguous record, so a cold node costs one TLB miss. Chunks are small
 // (16 leaves ≈ 12 KiB, 8 inner nodes ≈ 12 KiB): every region and watcher tree starts with one, so
 // a board with many regions must not pay hundreds of KiB per empty tree.
 //
@@ -15,6 +15,14 @@ struct ChunkDirectory {
     var chunkCount = 0
     var used = 0
     var free: [UInt32] = []
+    /// Huge-page slabs that chunks past the first `smallChunks` are carved from, and the bytes
+    /// still unused at the end of the last one.
+    var slabs: [UnsafeMutableRawPointer] = []
+    var slabRemaining = 0
+
+    /// A pool's first chunks are ordinary allocations (small trees stay small); a pool that grows
+    /// past them (~800 KiB) takes its chunks from 2 MiB huge-page slabs.
+    static let smallChunks = 64
 
     init() {
         chunkCapacity = 4
@@ -32,15 +40,38 @@ struct ChunkDirectory {
                 chunks = bigger
                 chunkCapacity *= 2
             }
-            chunks[chunkCount] = .allocate(byteCount: chunkBytes, alignment: 64)
+            let chunk = chunkCount < Self.smallChunks
+                ? .allocate(byteCount: chunkBytes, alignment: 64) : slabChunk(chunkBytes)
+            // Node scans read all of a node's slots (masked by count): keep unused ones defined.
+            chunk.initializeMemory(as: UInt8.self, repeating: 0, count: chunkBytes)
+            chunks[chunkCount] = chunk
             chunkCount += 1
         }
         used += 1
         return UInt32(used - 1)
     }
 
+    /// The next `chunkBytes` of the current slab, starting a new slab when it is used up.
+    private mutating func slabChunk(_ chunkBytes: Int) -> UnsafeMutableRawPointer {
+        if slabRemaining < chunkBytes {
+            slabs.append(HugePageMemory.allocate(byteCount: HugePageMemory.pageBytes))
+            slabRemaining = HugePageMemory.pageBytes
+        }
+        let chunk = slabs[slabs.count - 1] + (HugePageMemory.pageBytes - slabRemaining)
+        slabRemaining -= chunkBytes
+        return chunk
+    }
+
+    /// Bytes reserved for chunks: the ordinary chunks plus whole slabs.
+    func reservedBytes(chunkBytes: Int) -> Int {
+        min(chunkCount, Self.smallChunks) * chunkBytes + slabs.count * HugePageMemory.pageBytes
+    }
+
     mutating func releaseAll() {
-        for i in 0..<chunkCount { chunks[i].deallocate() }
+        for i in 0..<min(chunkCount, Self.smallChunks) { chunks[i].deallocate() }
+        for slab in slabs { slab.deallocate() }
+        slabs = []
+        slabRemaining = 0
         chunkCount = 0
         used = 0
         free = []
@@ -72,7 +103,7 @@ extension ChunkedPool {
 
     var liveCount: Int { directory.pointee.used - directory.pointee.free.count }
     var memoryBytes: Int {
-        directory.pointee.chunkCount * Self.chunkBytes + directory.pointee.free.capacity * 4
+        directory.pointee.reservedBytes(chunkBytes: Self.chunkBytes) + directory.pointee.free.capacity * 4
             + directory.pointee.chunkCapacity * 8
     }
 
@@ -94,12 +125,16 @@ struct LeafPool: ChunkedPool {
     static let chunkShift = 4
     static let perChunk = 1 << chunkShift
     static let none: UInt32 = .max
-    private static let scoresOffset = 0
-    private static let playersOffset = perChunk * capacity * 8
-    private static let countsOffset = playersOffset + perChunk * capacity * 4
-    private static let nextOffset = countsOffset + perChunk * 4
-    private static let prevOffset = nextOffset + perChunk * 4
-    static let chunkBytes = prevOffset + perChunk * 4
+    // One record per leaf: [count, next, prev, pad] then the scores, then the players. A leaf's
+    // fields share pages and its header shares a cache line with its first scores, so a cold leaf
+    // costs one TLB miss and one leading cache miss (a column-per-chunk layout cost three of each).
+    private static let countOffset = 0
+    private static let nextOffset = 4
+    private static let prevOffset = 8
+    private static let scoresOffset = 16
+    private static let playersOffset = scoresOffset + capacity * 8
+    static let stride = playersOffset + capacity * 4
+    static let chunkBytes = perChunk * stride
 
     let directory = Self.makeDirectory()
 
@@ -107,29 +142,30 @@ struct LeafPool: ChunkedPool {
 
 
 
+    @inline(__always) func record(_ id: UInt32) -> UnsafeMutableRawPointer { base(id) + local(id) &* Self.stride }
     @inline(__always) func scores(_ id: UInt32) -> UnsafeMutablePointer<Int64> {
-        (base(id) + Self.scoresOffset).assumingMemoryBound(to: Int64.self) + local(id) &* Self.capacity
+        (record(id) + Self.scoresOffset).assumingMemoryBound(to: Int64.self)
     }
     @inline(__always) func players(_ id: UInt32) -> UnsafeMutablePointer<UInt32> {
-        (base(id) + Self.playersOffset).assumingMemoryBound(to: UInt32.self) + local(id) &* Self.capacity
+        (record(id) + Self.playersOffset).assumingMemoryBound(to: UInt32.self)
     }
     @inline(__always) func count(_ id: UInt32) -> Int {
-        Int((base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)])
+        Int(record(id).load(fromByteOffset: Self.countOffset, as: Int32.self))
     }
     @inline(__always) func setCount(_ id: UInt32, _ n: Int) {
-        (base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)] = Int32(truncatingIfNeeded: n)
+        record(id).storeBytes(of: Int32(truncatingIfNeeded: n), toByteOffset: Self.countOffset, as: Int32.self)
     }
     @inline(__always) func next(_ id: UInt32) -> UInt32 {
-        (base(id) + Self.nextOffset).assumingMemoryBound(to: UInt32.self)[local(id)]
+        record(id).load(fromByteOffset: Self.nextOffset, as: UInt32.self)
     }
     @inline(__always) func setNext(_ id: UInt32, _ v: UInt32) {
-        (base(id) + Self.nextOffset).assumingMemoryBound(to: UInt32.self)[local(id)] = v
+        record(id).storeBytes(of: v, toByteOffset: Self.nextOffset, as: UInt32.self)
     }
     @inline(__always) func prev(_ id: UInt32) -> UInt32 {
-        (base(id) + Self.prevOffset).assumingMemoryBound(to: UInt32.self)[local(id)]
+        record(id).load(fromByteOffset: Self.prevOffset, as: UInt32.self)
     }
     @inline(__always) func setPrev(_ id: UInt32, _ v: UInt32) {
-        (base(id) + Self.prevOffset).assumingMemoryBound(to: UInt32.self)[local(id)] = v
+        record(id).storeBytes(of: v, toByteOffset: Self.prevOffset, as: UInt32.self)
     }
 
     /// A fresh, empty, unlinked leaf.
@@ -150,12 +186,14 @@ struct InnerPool: ChunkedPool {
     static let capacity = 64
     static let chunkShift = 3
     static let perChunk = 1 << chunkShift
-    private static let sepScoresOffset = 0
-    private static let sepSeqsOffset = perChunk * capacity * 8
-    private static let childrenOffset = sepSeqsOffset + perChunk * capacity * 8
-    private static let sizesOffset = childrenOffset + perChunk * capacity * 4
-    private static let countsOffset = sizesOffset + perChunk * capacity * 4
-    static let chunkBytes = countsOffset + perChunk * 4
+    // One record per node: [count, pad] then separator scores, separator seqs, children, sizes.
+    private static let countOffset = 0
+    private static let sepScoresOffset = 8
+    private static let sepSeqsOffset = sepScoresOffset + capacity * 8
+    private static let childrenOffset = sepSeqsOffset + capacity * 8
+    private static let sizesOffset = childrenOffset + capacity * 4
+    static let stride = sizesOffset + capacity * 4
+    static let chunkBytes = perChunk * stride
 
     let directory = Self.makeDirectory()
 
@@ -163,23 +201,24 @@ struct InnerPool: ChunkedPool {
 
 
 
+    @inline(__always) func record(_ id: UInt32) -> UnsafeMutableRawPointer { base(id) + local(id) &* Self.stride }
     @inline(__always) func sepScores(_ id: UInt32) -> UnsafeMutablePointer<Int64> {
-        (base(id) + Self.sepScoresOffset).assumingMemoryBound(to: Int64.self) + local(id) &* Self.capacity
+        (record(id) + Self.sepScoresOffset).assumingMemoryBound(to: Int64.self)
     }
     @inline(__always) func sepSeqs(_ id: UInt32) -> UnsafeMutablePointer<UInt64> {
-        (base(id) + Self.sepSeqsOffset).assumingMemoryBound(to: UInt64.self) + local(id) &* Self.capacity
+        (record(id) + Self.sepSeqsOffset).assumingMemoryBound(to: UInt64.self)
     }
     @inline(__always) func children(_ id: UInt32) -> UnsafeMutablePointer<UInt32> {
-        (base(id) + Self.childrenOffset).assumingMemoryBound(to: UInt32.self) + local(id) &* Self.capacity
+        (record(id) + Self.childrenOffset).assumingMemoryBound(to: UInt32.self)
     }
     @inline(__always) func sizes(_ id: UInt32) -> UnsafeMutablePointer<UInt32> {
-        (base(id) + Self.sizesOffset).assumingMemoryBound(to: UInt32.self) + local(id) &* Self.capacity
+        (record(id) + Self.sizesOffset).assumingMemoryBound(to: UInt32.self)
     }
     @inline(__always) func count(_ id: UInt32) -> Int {
-        Int((base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)])
+        Int(record(id).load(fromByteOffset: Self.countOffset, as: Int32.self))
     }
     @inline(__always) func setCount(_ id: UInt32, _ n: Int) {
-        (base(id) + Self.countsOffset).assumingMemoryBound(to: Int32.self)[local(id)] = Int32(truncatingIfNeeded: n)
+        record(id).storeBytes(of: Int32(truncatingIfNeeded: n), toByteOffset: Self.countOffset, as: Int32.self)
     }
     @inline(__always) func separator(_ id: UInt32, _ i: Int) -> SetKey {
         SetKey(score: sepScores(id)[i], seq: sepSeqs(id)[i])

@@ -61,10 +61,10 @@ public final class RankedSet {
         if let old = members.key(of: player) {
             oldScore = order.denormalize(old.score)
             if old.score == normalized {
-                let rank = tree.countLess(than: old) + 1
+                let rank = tree.rank(of: old, player: player)
                 return RankMove(oldRank: rank, oldScore: score, newRank: rank, newScore: score)
             }
-            oldRank = tree.remove(old)
+            oldRank = tree.remove(old, player: player)
         }
         let key = SetKey(score: normalized, seq: seq)
         members.set(player, key)
@@ -76,7 +76,7 @@ public final class RankedSet {
     @discardableResult
     public func remove(_ player: UInt32) -> (rank: Int, score: Int64)? {
         guard let old = members.key(of: player) else { return nil }
-        let rank = tree.remove(old)
+        let rank = tree.remove(old, player: player)
         members.remove(player)
         return (rank, order.denormalize(old.score))
     }
@@ -84,7 +84,7 @@ public final class RankedSet {
     /// 1-based rank of `player`, or nil if absent.
     public func rank(of player: UInt32) -> Int? {
         guard let key = members.key(of: player) else { return nil }
-        return tree.countLess(than: key) + 1
+        return tree.rank(of: key, player: player)
     }
 
     /// Current score of `player`, or nil if absent. O(1).

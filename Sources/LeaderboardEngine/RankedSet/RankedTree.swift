@@ -135,6 +135,22 @@ public final class RankedTree {
         return total
     }
 
+    /// Sum of `sizes[0..<slot]` of an inner node, over all 64 slots masked by index (the loads
+    /// can start before `slot` is known).
+    @inline(__always)
+    static func sizesBefore(_ slot: Int, _ sizes: UnsafeMutablePointer<UInt32>) -> Int {
+        let raw = UnsafeRawPointer(sizes)
+        let limit = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: slot))
+        var index = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        var lanes = SIMD16<UInt32>()
+        for j in Swift.stride(from: 0, to: InnerPool.capacity, by: 16) {
+            let v = raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<UInt32>.self)
+            lanes &+= v & unsafeBitCast(index .< limit, to: SIMD16<UInt32>.self)
+            index &+= 16
+        }
+        return Int(lanes.wrappedSum())
+    }
+
     /// Offset in `leaf` of the first entry not less than `key`.
     @inline(__always)
     func leafLowerBound(_ leaf: UInt32, _ key: SetKey) -> Int {
@@ -156,6 +172,19 @@ public final class RankedTree {
         return l
     }
 
+    /// Offset in `leaf` of `player`, whose entry (at `key`) must be in this leaf. Scans the run of
+    /// equal scores by player id, so it needs no member-table lookups (cheaper than
+    /// `leafLowerBound` for a key known to be present).
+    @inline(__always)
+    func leafOffset(_ leaf: UInt32, _ key: SetKey, player: UInt32) -> Int {
+        let n = leaves.count(leaf)
+        let s = leaves.scores(leaf), p = leaves.players(leaf)
+        var i = Self.countBelow(key.score, in: s, count: n)
+        while i < n && p[i] != player && s[i] == key.score { i &+= 1 }
+        precondition(i < n && p[i] == player, "RankedTree: entry not present")
+        return i
+    }
+
     /// Key of the entry at `offset` in `leaf`.
     @inline(__always)
     func leafKey(_ leaf: UInt32, _ offset: Int) -> SetKey {
@@ -164,64 +193,64 @@ public final class RankedTree {
 
     // MARK: Insert and remove
 
+    /// Walks from the root to the leaf that holds (or would hold) `key`, recording the path in
+    /// `pathNode`/`pathSlot` and adding `delta` (wrapping: `UInt32.max` subtracts one) to every
+    /// subtree size on it. Returns the leaf and the number of entries in the leaves before it.
+    @inline(__always)
+    func descend(to key: SetKey, adding delta: UInt32) -> (leaf: UInt32, before: Int) {
+        var node = root
+        var before = 0
+        for level in 0..<height {
+            let slot = childSlot(node, key)
+            let sizes = inners.sizes(node)
+            before &+= Self.sizesBefore(slot, sizes)
+            if delta != 0 { sizes[slot] &+= delta }
+            pathNode[level] = node
+            pathSlot[level] = slot
+            node = inners.children(node)[slot]
+        }
+        return (node, before)
+    }
+
     /// Inserts `player` at `key`; the key must not be present. Returns the new 1-based rank.
     @discardableResult
     public func insert(_ key: SetKey, player: UInt32) -> Int {
-        var node = root
-        var rank = 0
-        for level in 0..<height {
-            let slot = childSlot(node, key)
-            let sizes = inners.sizes(node)
-            for j in 0..<slot { rank &+= Int(sizes[j]) }
-            sizes[slot] &+= 1
-            pathNode[level] = node
-            pathSlot[level] = slot
-            node = inners.children(node)[slot]
-        }
-        let offset = leafLowerBound(node, key)
-        insertIntoLeaf(node, offset, key, player)
+        let (leaf, before) = descend(to: key, adding: 1)
+        let offset = leafLowerBound(leaf, key)
+        insertIntoLeaf(leaf, offset, key, player)
         count &+= 1
         if key.seq > maxSeq { maxSeq = key.seq }
-        return rank &+ offset &+ 1
+        return before &+ offset &+ 1
     }
 
     /// Removes the entry at `key`, which must be present. Returns the 1-based rank it had.
+    /// Passing the entry's `player` finds it in its leaf by id instead of by member-table seqs.
     @discardableResult
-    public func remove(_ key: SetKey) -> Int {
-        var node = root
-        var rank = 0
-        for level in 0..<height {
-            let slot = childSlot(node, key)
-            let sizes = inners.sizes(node)
-            for j in 0..<slot { rank &+= Int(sizes[j]) }
-            sizes[slot] &-= 1
-            pathNode[level] = node
-            pathSlot[level] = slot
-            node = inners.children(node)[slot]
-        }
-        let offset = leafLowerBound(node, key)
-        let n = leaves.count(node)
-        precondition(offset < n && leaves.scores(node)[offset] == key.score, "RankedTree.remove: key not present")
-        let s = leaves.scores(node), p = leaves.players(node)
+    public func remove(_ key: SetKey, player: UInt32? = nil) -> Int {
+        let (leaf, before) = descend(to: key, adding: .max)
+        let offset = player.map { leafOffset(leaf, key, player: $0) } ?? leafLowerBound(leaf, key)
+        let n = leaves.count(leaf)
+        precondition(offset < n && leaves.scores(leaf)[offset] == key.score, "RankedTree.remove: key not present")
+        let s = leaves.scores(leaf), p = leaves.players(leaf)
         (s + offset).update(from: s + offset + 1, count: n - offset - 1)
         (p + offset).update(from: p + offset + 1, count: n - offset - 1)
-        leaves.setCount(node, n - 1)
+        leaves.setCount(leaf, n - 1)
         count &-= 1
-        rebalanceLeaf(node)
-        return rank &+ offset &+ 1
+        rebalanceLeaf(leaf)
+        return before &+ offset &+ 1
     }
 
     /// Number of entries with a key strictly less than `key` (0-based offset where `key` would go).
     public func countLess(than key: SetKey) -> Int {
-        var node = root
-        var total = 0
-        for _ in 0..<height {
-            let slot = childSlot(node, key)
-            let sizes = inners.sizes(node)
-            for j in 0..<slot { total &+= Int(sizes[j]) }
-            node = inners.children(node)[slot]
-        }
-        return total &+ leafLowerBound(node, key)
+        let (leaf, before) = descend(to: key, adding: 0)
+        return before &+ leafLowerBound(leaf, key)
+    }
+
+    /// 1-based rank of `player`, whose entry is at `key` (it must be present). Same answer as
+    /// `countLess(than: key) + 1`, without member-table lookups for ties.
+    public func rank(of key: SetKey, player: UInt32) -> Int {
+        let (leaf, before) = descend(to: key, adding: 0)
+        return before &+ leafOffset(leaf, key, player: player) &+ 1
     }
 
     /// Leaf and offset of the entry at 0-based `offset` (which must be < count).
