@@ -28,7 +28,7 @@ enum ConfigurationSchema {
         .int("http.body_timeout_ms", \.http.bodyTimeoutMilliseconds, 1...3_600_000, unit: "ms", "Time to receive a request body (408)."),
         .int("http.idle_timeout_ms", \.http.idleTimeoutMilliseconds, 1...86_400_000, unit: "ms", "Idle keep-alive connection lifetime."),
         .int("ingest.queue_events", \.ingest.queueEvents, 1...100_000_000, "Events waiting for the engine (429 beyond)."),
-        .int("ingest.tick_max_events", \.ingest.tickMaxEvents, 1...1_000_000, "Events applied and logged per tick at most."),
+        .int("ingest.tick_max_events", \.ingest.tickMaxEvents, 1...1_000_000, "Events per engine tick at most (whole requests; a larger single request is one tick)."),
         .int("ingest.retry_after_seconds", \.ingest.retryAfterSeconds, 1...3600, unit: "s", "Retry-After on 429."),
         .choice("storage.fsync", \.storage.fsync, "always: acknowledge after fsync; interval: fsync every fsync_interval_ms; never."),
         .int("storage.fsync_interval_ms", \.storage.fsyncIntervalMilliseconds, 1...60_000, unit: "ms", "Fsync period under storage.fsync = interval."),

@@ -43,7 +43,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// Events waiting for the engine at most; beyond it POST /v1/scores answers 429.
         public var queueEvents = 500_000
         /// Events applied per tick at most.
-        public var tickMaxEvents = 16_384
+        public var tickMaxEvents = 4_096
         public var retryAfterSeconds = 1
     }
 

@@ -97,20 +97,44 @@ final class EngineService {
     func scheduleFlush() {
         guard !isFlushScheduled else { return }
         isFlushScheduled = true
-        loop.enqueue { [unowned self] in self.flush() }
+        loop.enqueue { [unowned self] in
+            isFlushScheduled = false
+            // One tick per job: durability completions, replies and session traffic queued on
+            // the engine loop run before the next tick.
+            if flushTick() { scheduleFlush() }
+        }
     }
 
-    /// Applies everything pending as batches of at most `tickMaxEvents`, then logs the tick.
+    /// Applies everything pending, tick by tick (for mutations, queries and shutdown, which
+    /// must follow every score submitted before them).
     func flush() {
-        isFlushScheduled = false
-        guard !pendingEvents.isEmpty || !tickOperations.isEmpty else { return }
+        while flushTick() {}
+    }
+
+    /// Applies the pending requests that fit one tick (`TickCut`: whole requests, at most
+    /// `tickMaxEvents` events unless one request is larger) and logs the tick. Returns whether
+    /// requests remain pending.
+    @discardableResult
+    func flushTick() -> Bool {
+        guard !pendingEvents.isEmpty || !tickOperations.isEmpty else { return false }
         var tick = Tick(id: nextTickID)
         nextTickID += 1
         tick.appliedAt = MonotonicClock.system.now()
         let started = tick.appliedAt
-        let events = pendingEvents, requests = pendingRequests
-        pendingEvents.removeAll(keepingCapacity: true)
-        pendingRequests.removeAll(keepingCapacity: true)
+        let events: [ScoreEvent], requests: [(events: Range<Int>, reply: ReplyTarget)]
+        let cut = TickCut.requests(pendingRequests.lazy.map(\.events), maxEvents: configuration.ingest.tickMaxEvents)
+        if cut == pendingRequests.count {
+            events = pendingEvents
+            requests = pendingRequests
+            pendingEvents.removeAll(keepingCapacity: true)
+            pendingRequests.removeAll(keepingCapacity: true)
+        } else {
+            let end = pendingRequests[cut - 1].events.upperBound
+            events = Array(pendingEvents[..<end])
+            requests = Array(pendingRequests[..<cut])
+            pendingEvents.removeFirst(end)
+            pendingRequests = pendingRequests[cut...].map { ($0.events.lowerBound - end..<$0.events.upperBound - end, $0.reply) }
+        }
         var fanout = FanoutAccumulator(loopCount: loops.count)
         if !events.isEmpty {
             let now = nowMilliseconds
@@ -142,6 +166,7 @@ final class EngineService {
         tick.fanout = fanout.finish(appliedAt: tick.appliedAt)
         metrics.tickDuration.observe(nanoseconds: Int(MonotonicClock.system.now() - started))
         commit(&tick)
+        return !pendingEvents.isEmpty
     }
 
     private func countResults(_ results: [EventResult]) {
