@@ -4,12 +4,12 @@
 extension LeaderboardEngine {
     func finish(_ d: inout BatchDetector, into outcome: inout BatchOutcome) {
         guard !d.isEmpty else { return }
-        for (key, oldRank) in d.movers.sorted(by: { $0.key < $1.key }) {
+        for (key, oldRank) in d.sorted(d.movers) {
             guard let (w, score) = current(key) else { continue }
             let newRank = w.rank(of: key.player, in: key.set.scope, registry: players) ?? 0
             outcome.notifications.append(notification(.rank, key, w, oldRank: oldRank, newRank: newRank, score: score))
         }
-        for (key, victim) in d.victims.sorted(by: { $0.key < $1.key }) {
+        for (key, victim) in d.sorted(d.victims) {
             guard let (w, score) = current(key) else { continue }
             let newRank = w.rank(of: key.player, in: key.set.scope, registry: players) ?? 0
             var n = notification(.overtaken, key, w, oldRank: 0, newRank: newRank, score: score)
@@ -18,7 +18,7 @@ extension LeaderboardEngine {
             n.count = victim.passers.count
             outcome.notifications.append(n)
         }
-        for (key, wasInside) in d.toggles.sorted(by: { $0.key < $1.key }) {
+        for (key, wasInside) in d.sorted(d.toggles) {
             guard let (w, score) = current(key) else { continue }
             let depth = boards[Int(key.set.board)].definition.notifyDepth
             let rank = w.rank(of: key.player, in: key.set.scope, registry: players) ?? 0
@@ -27,7 +27,7 @@ extension LeaderboardEngine {
             outcome.notifications.append(notification(isInside ? .topEntry : .topExit, key, w,
                                                       oldRank: 0, newRank: rank, score: score))
         }
-        for ref in d.touchedTop.sorted() {
+        for ref in d.touchedTop {
             let board = boards[Int(ref.board)]
             guard let w = board.window(ref.window) else { continue }
             let before = w.topCache[ref.scope] ?? []
