@@ -5,7 +5,16 @@
 // COpenSSL, Gateway → all, executables → Gateway (or the layer they measure).
 import PackageDescription
 
-let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])].filter { _ in false }
+// The engine's node scans compare eight Int64 lanes at a time, and x86-64's baseline (SSE2) has
+// no 64-bit compare: on x86-64 hosts the engine is compiled for Haswell-class CPUs (AVX2; every
+// x86 server CPU since 2013), +30–60 % upserts/s and −20 % rank latency (BENCHMARKS.md).
+// `OVERTAKE_PORTABLE=1 swift build …` builds for the baseline instead.
+#if arch(x86_64)
+let engineSettings: [SwiftSetting] = Context.environment["OVERTAKE_PORTABLE"] == "1"
+    ? [] : [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let engineSettings: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "Overtake",
@@ -19,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
 
-        .target(name: "LeaderboardEngine"),
+        .target(name: "LeaderboardEngine", swiftSettings: engineSettings),
         .target(name: "LeaderboardStorage", dependencies: ["LeaderboardEngine", "CSystem"]),
         .target(name: "GatewayProtocols", dependencies: ["COpenSSL"]),
         .target(name: "GatewayNet", dependencies: ["CSystem", "COpenSSL"]),
