@@ -21,8 +21,13 @@ extension LeaderboardEngine {
         outcome.results.reserveCapacity(events.count)
         var detector = BatchDetector()
         deduplicator.expire(now: now)
+        // Batches usually name one board: hash its name once per run of equal names.
+        var lastBoard: (name: String, index: BoardIndex?)?
         withUnsafeMutablePointer(to: &detector) { d in
-            for event in events { outcome.results.append(applyOne(event, now: now, outcome: &outcome, detector: d)) }
+            for event in events {
+                if lastBoard?.name != event.board { lastBoard = (event.board, boardIndex[event.board]) }
+                outcome.results.append(applyOne(event, lastBoard?.index, now: now, outcome: &outcome, detector: d))
+            }
         }
         finish(&detector, into: &outcome)
         return outcome
@@ -32,9 +37,9 @@ extension LeaderboardEngine {
         EventResult(status: .rejected(reason), changes: outcome.changes.count..<outcome.changes.count)
     }
 
-    private func applyOne(_ e: ScoreEvent, now: Int64, outcome: inout BatchOutcome,
+    private func applyOne(_ e: ScoreEvent, _ bi: BoardIndex?, now: Int64, outcome: inout BatchOutcome,
                           detector: UnsafeMutablePointer<BatchDetector>) -> EventResult {
-        guard let bi = boardIndex[e.board] else { return reject(.unknownBoard(e.board), outcome) }
+        guard let bi else { return reject(.unknownBoard(e.board), outcome) }
         let board = boards[Int(bi)]
         let def = board.definition
         if let problem = Identifier.validatePlayer(e.player) { return reject(.invalidPlayer(problem), outcome) }
