@@ -91,7 +91,7 @@ extension LeaderboardEngine {
             applyToWindow(board, bi, w, player, score, seq, outcome: &outcome, detector: detector)
         }
         if let id = e.eventID {
-            deduplicator.record(id, now: now, changes: Array(outcome.changes[first...]), lateWindows: late)
+            deduplicator.record(id, now: now, changes: outcome.changes[first...], lateWindows: late)
         }
         return EventResult(status: .accepted, changes: first..<outcome.changes.count, lateWindows: late)
     }
