@@ -132,7 +132,8 @@ extension LeaderboardEngine {
         let regionTree = region != 0 ? w.regionTreeCreating(region) : nil
         if regionTree != nil { prepareTop(w, regionRef, depth: depth) }
         let inAudience = audience.contains(p)
-        if inAudience && board.hasFriends {
+        let interest = personalMask(bi, w.kind)
+        if inAudience && board.hasFriends && interest & ScopeKind.friends.interestBit != 0 {
             let ref = SetRef(board: bi, window: w.kind, scope: .friends)
             detector.pointee.observeMove(p, in: ref, oldRank: oldKey.map { w.friendsRank(of: p, key: $0, registry: players) })
         }
@@ -148,18 +149,20 @@ extension LeaderboardEngine {
         outcome.changes.append(WindowChange(window: w.kind, periodStart: w.period.start, scope: .global,
                                             oldRank: move.oldRank, newRank: move.newRank,
                                             oldScore: move.oldScore, newScore: score))
+        let globalInterest = interest & ScopeKind.global.interestBit != 0
         detect(p, score, in: w.global.tree, ref: globalRef, depth: depth, oldRank: move.oldRank, newRank: move.newRank,
-               inAudience: inAudience, detector: detector)
+               inAudience: inAudience, personal: globalInterest, detector: detector)
         if let regionTree, let newRegionRank {
             outcome.changes.append(WindowChange(window: w.kind, periodStart: w.period.start, scope: .region(region),
                                                 oldRank: oldRegionRank, newRank: newRegionRank,
                                                 oldScore: move.oldScore, newScore: score))
             detect(p, score, in: regionTree, ref: regionRef, depth: depth, oldRank: oldRegionRank,
-                   newRank: newRegionRank, inAudience: inAudience, detector: detector)
+                   newRank: newRegionRank, inAudience: inAudience, personal: interest & ScopeKind.region.interestBit != 0,
+                   detector: detector)
         }
         guard oldKey.map({ newKey < $0 }) ?? true else { return }
-        detectWatchers(p, score, w, bi, oldKey: oldKey, newKey: newKey, detector: detector)
-        if board.hasFriends {
+        if globalInterest { detectWatchers(p, score, w, bi, oldKey: oldKey, newKey: newKey, detector: detector) }
+        if board.hasFriends && interest & ScopeKind.friends.interestBit != 0 {
             let ref = SetRef(board: bi, window: w.kind, scope: .friends)
             for f in players.friends(of: p) where audience.contains(f) {
                 guard let fk = members.key(of: f), newKey < fk, oldKey.map({ fk < $0 }) ?? true else { continue }
@@ -168,14 +171,16 @@ extension LeaderboardEngine {
         }
     }
 
-    /// Rank-line bookkeeping for one move in one ranked tree.
+    /// Rank-line bookkeeping for one move in one ranked tree. `personal`: whether anyone wants
+    /// personal notifications for this set (the top K is tracked for spectators either way).
     private func detect(_ p: PlayerIndex, _ score: Int64, in tree: RankedTree, ref: SetRef, depth: Int,
-                        oldRank: Int?, newRank: Int, inAudience: Bool,
+                        oldRank: Int?, newRank: Int, inAudience: Bool, personal: Bool,
                         detector: UnsafeMutablePointer<BatchDetector>) {
-        if inAudience { detector.pointee.observeMove(p, in: ref, oldRank: oldRank) }
         let wasInside = oldRank.map { $0 <= depth } ?? false
         let isInside = newRank <= depth
         if wasInside || isInside { detector.pointee.touchTop(ref) }
+        guard personal else { return }
+        if inAudience { detector.pointee.observeMove(p, in: ref, oldRank: oldRank) }
         if wasInside != isInside {
             if inAudience { detector.pointee.observeToggle(p, in: ref, wasInside: wasInside) }
             // The player across the line moved the other way: pushed out at K+1, or pulled in at K.

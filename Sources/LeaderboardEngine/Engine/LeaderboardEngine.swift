@@ -11,6 +11,12 @@ public final class LeaderboardEngine {
     public internal(set) var nextSeq: UInt64 = 1
     /// Players notifications are computed for.
     public internal(set) var audience = Audience()
+    /// When set, personal notifications are computed only for the sets in `personalInterest`
+    /// (see LeaderboardEngine+Interest); off by default: every set of an audience player counts.
+    public var filtersPersonal = false
+    /// Per board, per window code: a mask of `ScopeKind` bits someone wants personal
+    /// notifications for.
+    var personalInterest: [[UInt8]] = []
     public let deduplicator: EventDeduplicator
 
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
