@@ -200,6 +200,7 @@ extension EngineService {
             return fail("scope_not_enabled", "board '\(board)' does not rank by '\(scope)'")
         }
         let code: UInt8 = kind == .global ? 0 : kind == .region ? 1 : 2
+        if request == "subscribe" || request == "watch" { noteInterest(InterestTracker.Key(board: b, window: w, scope: kind)) }
         return SubscriptionAck(request: request, subscription: Subscription(board: b, window: w, scope: code), stream: nil,
                                body: Self.ackBody(request, [("board", board), ("window", window), ("scope", scope)]))
     }

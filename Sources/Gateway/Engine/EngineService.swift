@@ -42,6 +42,8 @@ final class EngineService {
     /// First pages of rankings, shared with the I/O loops (cleared on every ranking change).
     let topPages: TopPageCache
     var rotationTimer: TimerHandle?
+    /// Which sets anyone follows (EngineService+Interest).
+    var interest: InterestTracker
 
     /// A batch waiting for durability: what to release when it is.
     struct Tick {
@@ -65,6 +67,7 @@ final class EngineService {
         self.log = log
         self.clock = clock
         self.topPages = topPages
+        interest = InterestTracker(lingerMillis: Int64(configuration.push.resumeAgeSeconds) * 1000 + 3 * Self.censusIntervalMillis)
         tickBuffer.reserveCapacity(64 << 10)
     }
 
@@ -75,8 +78,10 @@ final class EngineService {
         self.loop = loop
         self.handle = handle
         loop.context = self
+        engine.filtersPersonal = true
         scheduleRotation()
         scheduleHousekeeping()
+        scheduleCensus()
     }
 
     // MARK: Scores

@@ -46,6 +46,7 @@ final class EventStreamSession: PushSession, ConnectionHandler {
         case let .personal(name):
             wantsAllPersonal = true
             context.shared.engine.run { service in
+                service.noteWildcardInterest()
                 let opened = service.sessionOpened(name, loopIndex: index)
                 target.send(.sessionOpened(opened?.0, latestPseq: opened?.1 ?? 0))
             }
