@@ -17,7 +17,7 @@
 #   TOP_MEMBERS [1000000] board size for top/redis/mixed
 #   WRK_CPUS [1] taskset list for wrk and redis-benchmark; SERVER_CPUS [] (empty: not pinned)
 #   IO_THREADS [0] gateway I/O loops (0 = one per core)
-#   PERF [0] 1: perf record the server during the first run of ingest (first population) and top
+#   PERF [0] 1: perf record the server during the first run of ingest (first population), top and pipelined top
 #   SKIP_BUILD [0] 1: use the existing binary; BIN [.build/release/overtake] the gateway to run
 #   OUT [mktemp -d] directory for logs, wrk outputs, perf reports
 set -euo pipefail
@@ -275,7 +275,9 @@ scenario_top() {
     done
     if [ "$PIPELINE" -gt 0 ]; then
         for run in $(seq "$RUNS"); do
+            [ "$run" = 1 ] && profile top-pipelined
             DEPTH=$PIPELINE run_wrk "top-pipelined$PIPELINE-run$run" 0 "$CONNECTIONS" "http://127.0.0.1:$PORT/" -s "$BENCH/http-pipeline.lua"
+            [ "$run" = 1 ] && profile_wait top-pipelined
         done
     fi
     stop_server

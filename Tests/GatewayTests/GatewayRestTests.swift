@@ -88,6 +88,26 @@ import TestSupport
         #expect(json(answers[3].text)?["total"]?.int64Value == 1)
     }
 
+    @Test func cachedFirstPagesAreAnsweredLikeTheEngineAndPipelineInOrder() throws {
+        let h = GatewayHarness(boards: [Self.board])
+        try h.start()
+        #expect(h.post([("arena", "a", 30), ("arena", "b", 20)])?.status == 200)
+        let path = "/v1/boards/arena/alltime/top?limit=10"
+        let first = try #require(h.client().request("GET", path))   // computed by the engine, then cached
+        #expect(json(first.text)?["total"]?.int64Value == 2)
+        // The cached page, several times in one write, then a request the engine answers.
+        let c = h.client()
+        for _ in 0..<3 { c.send("GET", path) }
+        c.send("HEAD", path)
+        c.send("GET", "/v1/boards/arena")
+        let hits = (0..<3).compactMap { _ in c.readResponse() }
+        #expect(hits.map(\.body) == Array(repeating: first.body, count: 3))
+        #expect(hits.allSatisfy { $0.header("content-type") == "application/json" })
+        let headOnly = try #require(c.readResponse(bodyless: true))
+        #expect(headOnly.status == 200 && headOnly.header("content-length") == "\(first.body.count)")
+        #expect(json(c.readResponse()?.text)?["id"]?.stringValue == "arena")
+    }
+
     @Test func metricsAndStaticPagesAreServed() throws {
         let h = GatewayHarness(boards: [Self.board]) { c in
             var path = #filePath

@@ -35,7 +35,8 @@ public final class HTTPTestClient {
         socket.send(text + (body ?? ""))
     }
 
-    public func readResponse() -> HTTPTestResponse? {
+    /// Reads one response; `bodyless`: the answer to a HEAD request (Content-Length without a body).
+    public func readResponse(bodyless: Bool = false) -> HTTPTestResponse? {
         guard let head = socket.read(until: Array("\r\n\r\n".utf8)) else { return nil }
         let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n").map(String.init)
         guard let first = lines.first, first.count >= 12, let status = Int(first.dropFirst(9).prefix(3)) else { return nil }
@@ -44,7 +45,7 @@ public final class HTTPTestClient {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingLeadingSpaces))
         }
-        let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
+        let length = bodyless ? 0 : headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
         guard let body = socket.read(count: length) else { return nil }
         return HTTPTestResponse(status: status, headers: headers, body: body)
     }

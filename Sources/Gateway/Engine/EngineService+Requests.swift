@@ -20,7 +20,7 @@ extension EngineService {
         flush()
         let key = TopPageKey(request)
         if let key, let cached = topPages.page(key) {
-            reply.send(.http(cached))
+            reply.send(.http(HTTPReply(status: .ok, body: cached.body.withUnsafeBytes { Array($0) })))
             return
         }
         let answer: HTTPReply

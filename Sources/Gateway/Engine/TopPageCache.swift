@@ -2,6 +2,7 @@
 // thread and read by every I/O loop, so a hit costs a lock and a lookup instead of two thread
 // hops. Invariant: only the engine thread stores and clears, and it clears whenever rankings
 // change (applied batch, mutation, rotation) before any reply of that change leaves.
+import GatewayNet
 import LeaderboardEngine
 import Synchronization
 
@@ -27,21 +28,28 @@ struct TopPageKey: Hashable, Sendable {
     }
 }
 
+/// A cached first page: its JSON body in shared memory, so every connection that answers with
+/// it queues a reference instead of copying the body (twice) per request.
+struct TopPage: Sendable {
+    let body: SharedBytes
+}
+
 final class TopPageCache: Sendable {
     /// Entries kept at most; reaching it empties the cache (keys come from query strings).
     static let capacity = 4096
-    private let pages = Mutex<[TopPageKey: HTTPReply]>([:])
+    private let pages = Mutex<[TopPageKey: TopPage]>([:])
 
     /// The cached answer for `key`. Any thread.
-    func page(_ key: TopPageKey) -> HTTPReply? {
+    func page(_ key: TopPageKey) -> TopPage? {
         pages.withLock { $0[key] }
     }
 
-    /// Engine thread only: remembers a 200 answer built from the current state.
+    /// Engine thread only: remembers the body of a 200 answer built from the current state.
     func store(_ reply: HTTPReply, for key: TopPageKey) {
+        let page = TopPage(body: SharedBytes(reply.body))
         pages.withLock { pages in
             if pages.count >= Self.capacity { pages.removeAll(keepingCapacity: true) }
-            pages[key] = reply
+            pages[key] = page
         }
     }
 

@@ -104,7 +104,7 @@ extension HTTPConnection {
             // A cached first page is answered here, unless an earlier request of this connection
             // (perhaps a score post) still waits for the engine: then the engine keeps the order.
             if !hasPendingResponses, let key = TopPageKey(request), let page = shared.topPages.page(key) {
-                respondLocally(page, close: close, head: head.method == .head)
+                respondCached(page, close: close, head: head.method == .head)
             } else {
                 ask(request)
             }

@@ -11,6 +11,8 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
     private enum Slot {
         case waiting(UInt64)
         case ready([UInt8])
+        /// A response head and a shared body (a cached page), written without copying the body.
+        case readyShared(head: [UInt8], body: SharedBytes?)
     }
 
     unowned(unsafe) let context: LoopContext
@@ -141,6 +143,18 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
         writeReady()
     }
 
+    /// Answers with a cached first page: the head is encoded here, the body is queued by reference.
+    func respondCached(_ page: TopPage, close: Bool, head: Bool) {
+        var out: [UInt8] = []
+        context.responseEncoder.updateClock(unixSeconds: context.now / 1_000_000_000)
+        context.responseEncoder.encodeHead(status: .ok, contentType: "application/json", framing: .contentLength(page.body.count),
+                                           connection: close ? .close : .persistent, into: &out)
+        shared.metrics.httpRequests[2]?.add(1)
+        slots.append((.readyShared(head: out, body: head ? nil : page.body), close, head))
+        if close { closeAfterResponses = true }
+        writeReady()
+    }
+
     private func encode(_ reply: HTTPReply, close: Bool, head: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         context.responseEncoder.updateClock(unixSeconds: context.now / 1_000_000_000)
@@ -181,9 +195,15 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
     }
 
     private func writeReady() {
-        while let first = slots.first, case let .ready(bytes) = first.slot {
+        written: while let first = slots.first {
+            switch first.slot {
+            case .waiting: break written
+            case let .ready(bytes): connection.write(bytes)
+            case let .readyShared(head, body):
+                connection.write(head)
+                if let body { connection.write(body) }
+            }
             slots.removeFirst()
-            connection.write(bytes)
             if first.close {
                 slots = []
                 connection.close()
