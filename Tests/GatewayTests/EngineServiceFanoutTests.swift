@@ -1,5 +1,6 @@
-// Spectator snapshots (EngineService+Fanout) against the real gateway: the cached snapshot is
-// not served after the board's size changed without a top-K diff.
+// Spectator snapshots and diffs (EngineService+Fanout) against the real gateway: a snapshot
+// follows the board's size, and a player joining below the top K reaches spectators as a
+// size-only diff.
 import Testing
 import Gateway
 import LeaderboardEngine
@@ -22,5 +23,20 @@ import TestSupport
         // Below the top 1: no diff, but one more player.
         #expect(h.post([("s", "b", 5)])?.status == 200)
         #expect(snapshotSize(h) == 2)
+    }
+
+    @Test func spectatorsHearTheSizeWhenAPlayerJoinsBelowTheTop() throws {
+        let h = GatewayHarness(boards: [BoardDefinition(id: "s", windows: [.alltime], scopes: [.global], notifyDepth: 1)])
+        try h.start()
+        #expect(h.post([("s", "a", 10)])?.status == 200)
+        let sse = try #require(SSETestClient(port: h.port, path: "/v1/boards/s/alltime/stream"))
+        #expect(sse.next()?.type == "snapshot")
+        #expect(h.post([("s", "b", 5)])?.status == 200)
+        let event = sse.next()
+        let diff = json(event?.data)
+        #expect(event?.type == "board")
+        #expect(diff?["size"]?.int64Value == 2)
+        #expect(diff?["entered"]?.arrayValue?.isEmpty == true && diff?["moved"]?.arrayValue?.isEmpty == true
+                && diff?["left"]?.arrayValue?.isEmpty == true)
     }
 }

@@ -63,8 +63,14 @@ import TestSupport
         #expect(diffs.first?["entered"]?.arrayValue?.first?["player"]?.stringValue == "dan")
         #expect(diffs.first?["left"]?.arrayValue?.first?["player"]?.stringValue == "cat")
 
-        // A move below the top K changes nobody's top K: only the mover hears of it.
+        // A new player below the top K changes nobody's top K: spectators hear only the new size.
         h.post([("g", "zed", 5)])
+        let sizeOnly = drain(spectator)
+        #expect(sizeOnly.map { $0["size"]?.int64Value } == [5])
+        #expect(sizeOnly.first?["entered"]?.arrayValue?.isEmpty == true && sizeOnly.first?["moved"]?.arrayValue?.isEmpty == true)
+        #expect(drain(cat).isEmpty)
+        // A move below the top K by a known player: only the mover hears of it.
+        h.post([("g", "zed", 6)])
         #expect(drain(spectator).isEmpty)
         #expect(drain(cat).isEmpty)
 

@@ -54,6 +54,7 @@ struct ReferenceDetector {
     mutating func apply(_ batch: [(UInt32, Int64)]) -> (notes: [Note], diffs: [UInt32: ([ReferenceRanking.Row], [ReferenceRanking.Row])]) {
         let scopes = Set(rankings.keys)
         let topBefore = Dictionary(uniqueKeysWithValues: scopes.map { ($0, top($0)) })
+        let sizeBefore = Dictionary(uniqueKeysWithValues: scopes.map { ($0, rankings[$0]!.rows.count) })
         var moverOld: [PlayerScope: Int] = [:]
         var victims: [PlayerScope: (passers: [UInt32], lastScore: Int64)] = [:]
         var toggles: [PlayerScope: Bool] = [:]
@@ -125,8 +126,12 @@ struct ReferenceDetector {
         var diffs: [UInt32: ([ReferenceRanking.Row], [ReferenceRanking.Row])] = [:]
         for scope in rankings.keys {
             let old = topBefore[scope] ?? [], new = top(scope)
-            // Visible change only: a score that moved and came back within the batch is no diff.
-            if old.map({ [Int64($0.player), $0.score] }) != new.map({ [Int64($0.player), $0.score] }) { diffs[scope] = (old, new) }
+            // Visible change only: a score that moved and came back within the batch is no diff;
+            // a new member below the top K is one (the size changed).
+            if old.map({ [Int64($0.player), $0.score] }) != new.map({ [Int64($0.player), $0.score] })
+                || sizeBefore[scope] ?? 0 != rankings[scope]!.rows.count {
+                diffs[scope] = (old, new)
+            }
         }
         return (notes.sorted(), diffs)
     }

@@ -32,9 +32,13 @@ extension LeaderboardEngine {
             guard let w = board.window(ref.window) else { continue }
             let before = w.topCache[ref.scope] ?? []
             let after = w.top(ref.scope, limit: board.definition.notifyDepth)
+            let size = w.tree(for: ref.scope)?.count ?? 0
+            let sizeBefore = w.topSizes[ref.scope] ?? 0
             w.topCache[ref.scope] = after
-            let diff = Self.diff(before, after, ref: ref, period: w.period.start, size: w.tree(for: ref.scope)?.count ?? 0)
-            if !diff.isEmpty { outcome.diffs.append(diff) }
+            w.topSizes[ref.scope] = size
+            let diff = Self.diff(before, after, ref: ref, period: w.period.start, size: size)
+            // A new member below the top K changes only the size: spectators still hear of it.
+            if !diff.isEmpty || size != sizeBefore { outcome.diffs.append(diff) }
         }
         d.reset()
     }

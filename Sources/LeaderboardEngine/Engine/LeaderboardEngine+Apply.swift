@@ -142,6 +142,11 @@ extension LeaderboardEngine {
         if watching, let oldKey { w.watcherTree.remove(oldKey, player: p) }
         let move = w.global.upsert(p, score: score, seq: seq)
         let newRegionRank = regionTree?.insert(newKey, player: p)
+        // A new member changes the set's size even below the top K (spectators show it).
+        if oldKey == nil {
+            detector.pointee.touchTop(globalRef)
+            if regionTree != nil { detector.pointee.touchTop(regionRef) }
+        }
         if watching { w.watcherTree.insert(newKey, player: p) }
         if let oldKey { w.histogram.remove(oldKey.score) }
         w.histogram.add(newKey.score)

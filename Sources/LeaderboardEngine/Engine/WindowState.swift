@@ -15,6 +15,8 @@ final class WindowState {
     var archives: [ArchivedPeriod] = []
     /// Top K per scope as of the end of the last batch (spectator diff baseline).
     var topCache: [ScopeKey: [RankedEntry]] = [:]
+    /// Members per scope as of the same moment (a diff also goes out when only the size changed).
+    var topSizes: [ScopeKey: Int] = [:]
 
     init(kind: WindowKind, period: Period, order: ScoreOrder) {
         self.kind = kind
@@ -75,7 +77,7 @@ final class WindowState {
         guard let key = global.members.key(of: player) else { return }
         if from != 0, let t = regionTrees[from] {
             t.remove(key, player: player)
-            if t.count == 0 { regionTrees[from] = nil; topCache[.region(from)] = nil }
+            if t.count == 0 { regionTrees[from] = nil; topCache[.region(from)] = nil; topSizes[.region(from)] = nil }
         }
         if to != 0 { regionTreeCreating(to).insert(key, player: player) }
     }
@@ -96,6 +98,7 @@ final class WindowState {
         watcherTree.removeAll()
         histogram.removeAll()
         topCache = [:]
+        topSizes = [:]
         period = next
         return archived
     }
