@@ -8,6 +8,17 @@ final class BoardState {
     /// Cached from the definition's scopes (read for every event).
     private(set) var hasRegions = false
     private(set) var hasFriends = false
+    /// The definition's scalars, cached: reading them through `definition` copies the whole
+    /// struct (retaining its id, windows, scopes and calendar) for every event.
+    private(set) var rules = Rules(order: .descending, scoreOperator: .best, minScore: 0, maxScore: 0, notifyDepth: 0)
+
+    struct Rules {
+        var order: ScoreOrder
+        var scoreOperator: ScoreOperator
+        var minScore: Int64
+        var maxScore: Int64
+        var notifyDepth: Int
+    }
 
     init(definition: BoardDefinition, now: Int64) {
         self.definition = definition
@@ -20,6 +31,8 @@ final class BoardState {
     private func cacheFlags() {
         hasRegions = definition.scopes.contains(.region)
         hasFriends = definition.scopes.contains(.friends)
+        rules = Rules(order: definition.order, scoreOperator: definition.scoreOperator, minScore: definition.minScore,
+                      maxScore: definition.maxScore, notifyDepth: definition.notifyDepth)
     }
 
     func window(_ kind: WindowKind) -> WindowState? { windows.first { $0.kind == kind } }

@@ -41,7 +41,7 @@ extension LeaderboardEngine {
                           detector: UnsafeMutablePointer<BatchDetector>) -> EventResult {
         guard let bi else { return reject(.unknownBoard(e.board), outcome) }
         let board = boards[Int(bi)]
-        let def = board.definition
+        let def = board.rules
         if let problem = Identifier.validatePlayer(e.player) { return reject(.invalidPlayer(problem), outcome) }
         if let region = e.region, let problem = Identifier.validateName(region) { return reject(.invalidRegion(problem), outcome) }
         if let id = e.eventID, let problem = Identifier.validatePlayer(id) { return reject(.invalidEventID(problem), outcome) }
@@ -63,7 +63,7 @@ extension LeaderboardEngine {
         // First pass: combine for every window so an overflow rejects the event before any change.
         var late: [WindowKind] = []
         for w in board.windows {
-            let position = periodPosition(w, def, at)
+            let position = periodPosition(w, at)
             if position < 0 { continue }
             let current = position > 0 ? nil : w.global.score(of: player)
             if def.scoreOperator.combine(current: current, incoming: e.score, order: def.order) == nil {
@@ -74,7 +74,7 @@ extension LeaderboardEngine {
         let seq = nextSeq
         nextSeq += 1
         for w in board.windows {
-            let position = periodPosition(w, def, at)
+            let position = periodPosition(w, at)
             if position < 0 {
                 late.append(w.kind)
                 continue
@@ -83,8 +83,9 @@ extension LeaderboardEngine {
                 // The first event after a period boundary rotates the window (lazily).
                 finish(&detector.pointee, into: &outcome)
                 detector.pointee.reset()
-                w.rotate(to: def.calendar.period(w.kind, containing: at), archivePeriods: def.archivePeriods,
-                         archiveTop: def.archiveTop)
+                let full = board.definition
+                w.rotate(to: full.calendar.period(w.kind, containing: at), archivePeriods: full.archivePeriods,
+                         archiveTop: full.archiveTop)
             }
             let current = w.global.score(of: player)
             let score = def.scoreOperator.combine(current: current, incoming: e.score, order: def.order)!
@@ -99,7 +100,7 @@ extension LeaderboardEngine {
     /// Where `at` falls relative to the window's current period: 0 inside it (the common case,
     /// no calendar arithmetic), -1 before it (late), 1 after it (the window must rotate).
     @inline(__always)
-    private func periodPosition(_ w: WindowState, _ def: BoardDefinition, _ at: Int64) -> Int {
+    private func periodPosition(_ w: WindowState, _ at: Int64) -> Int {
         if w.period.contains(at) { return 0 }
         return at < w.period.start ? -1 : 1
     }
@@ -107,7 +108,7 @@ extension LeaderboardEngine {
     private func applyToWindow(_ board: BoardState, _ bi: BoardIndex, _ w: WindowState, _ p: PlayerIndex,
                                _ score: Int64, _ seq: UInt64, outcome: inout BatchOutcome,
                                detector: UnsafeMutablePointer<BatchDetector>) {
-        let def = board.definition
+        let def = board.rules
         let order = def.order
         let members = w.global.members
         let oldKey = members.key(of: p)
