@@ -118,24 +118,27 @@ async def check_spectator_resume():
                 API.post_scores([event(B, "a", 9)])
                 last = expect_event(await live.next(), "board", diff(2, moved=[("a", 1, 2, 9), ("b", 2, 1, 7)]), "diff 2", s0 + 2)
                 check_envelope(live.messages, "live stream")
-            # Disconnected: two diffs happen, then a score outside the top 3 (no diff).
+            # Disconnected: two diffs happen, then a new player outside the top 3 (a size-only diff).
             API.post_scores([event(B, "c", 8)])
             API.post_scores([event(B, "d", 20)])
             API.post_scores([event(B, "e", 1)])
             missed = [diff(3, entered=[("c", 2, 8)], moved=[("b", 3, 2, 7)]),
-                      diff(4, entered=[("d", 1, 20)], moved=[("a", 2, 1, 9), ("c", 3, 2, 8)], left=[("b", 3)])]
+                      diff(4, entered=[("d", 1, 20)], moved=[("a", 2, 1, 9), ("c", 3, 2, 8)], left=[("b", 3)]),
+                      diff(5)]
             async with Stream(c1, path, {"Last-Event-ID": str(last)}) as again:
-                got = await again.take(2)
+                got = await again.take(3)
                 for i, (g, want) in enumerate(zip(got, missed)):
                     expect_event(g, "board", want, "replayed diff %d" % (i + 1), last + 1 + i)
                 check_envelope(again.messages, "resumed stream")
             # The client that stayed connected saw the same events with the same ids.
-            seen = await control.take(4)
+            seen = await control.take(5)
             expect_equal([(ev, eid, strip(d)) for ev, eid, d in seen[2:]],
                          [(ev, eid, strip(d)) for ev, eid, d in got], "replay equals what a connected client saw")
             async with Stream(c1, path + "?lastEventId=%d" % (last + 1)) as q:
-                expect_event((await q.take(1))[0], "board", missed[1], "replay after ?lastEventId=", last + 2)
-            latest = last + 2
+                tail = await q.take(2)
+                expect_event(tail[0], "board", missed[1], "replay after ?lastEventId=", last + 2)
+                expect_event(tail[1], "board", missed[2], "replay after ?lastEventId= (size only)", last + 3)
+            latest = last + 3
             top = [{"rank": 1, "player": "d", "score": 20}, {"rank": 2, "player": "a", "score": 9}, {"rank": 3, "player": "c", "score": 8}]
             for unknown in ("1", str(latest + 1000)):
                 async with Stream(c1, path, {"Last-Event-ID": unknown}) as r:

@@ -285,15 +285,15 @@ async def check_game_protocol():
              [overtaken("global", 4, 100, "dan", 180, 2), top("top_exit", 4, 100), overtaken("friends", 3, 100, "cat", 200, 1),
               diff(4, entered=[("cat", 1, 200), ("dan", 2, 180)], moved=[("bob", 3, 1, 150)], left=[("ann", 2)])],
              [overtaken("global", 3, 150, "dan", 180, 2)]),
-            ([("fay", 120)],  # below the top 3: only the watcher (ann) hears of it
-             [overtaken("global", 5, 100, "fay", 120, 1)],
+            ([("fay", 120)],  # below the top 3: only the watcher (ann) hears of it, and spectators of the size
+             [overtaken("global", 5, 100, "fay", 120, 1), diff(5)],
              []),
-            ([("hal", 95)], [], []),
+            ([("hal", 95)], [diff(6)], []),
             ([("ann", 300)],
              [rank("global", 5, 1, 300), top("top_entry", 1, 300), rank("friends", 3, 1, 300),
               diff(6, entered=[("ann", 1, 300)], moved=[("cat", 2, 1, 200), ("dan", 3, 2, 180)], left=[("bob", 3)])],
              [overtaken("global", 4, 150, "ann", 300, 1), top("top_exit", 4, 150)]),
-            ([("ivy", 160)], [], []),  # passes bob outside the top 3: bob does not watch, so silence
+            ([("ivy", 160)], [diff(7)], []),  # passes bob outside the top 3: bob does not watch, so silence
         ]
         for batch, want_ann, want_bob in steps:
             API.post_scores([event(B, p, s) for p, s in batch])
