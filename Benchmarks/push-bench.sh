@@ -10,11 +10,16 @@
 # With nginx + nchan installed (Debian: libnginx-mod-nchan; NCHAN=1 installs them), (a) and a
 # one-channel (b) also run against nchan with the same client counts, for comparison.
 # Usage: Benchmarks/push-bench.sh   env: PORT (18090), NCHAN_PORT (18190), SKIP_BUILD=1,
-#        PERF=1 (profile the gateway in (b)), NCHAN=0|1 (skip | install and run nchan)
+#        PERF=1 (profile the gateway in (b)), NCHAN=0|1 (skip | install and run nchan),
+#        SCENARIOS=abcd (the scenarios to run, e.g. SCENARIOS=a for the idle connections only),
+#        IDLE_SUBSCRIBE=bench/alltime ((a): the board window each connection subscribes to;
+#        empty: plain connections that send nothing after the upgrade)
 # Needs: curl, python3 (summary table); perf for PERF=1. About 8 minutes plus the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18090}
+SCENARIOS=${SCENARIOS:-abcd}
+IDLE_SUBSCRIBE=${IDLE_SUBSCRIBE-bench/alltime}
 WORK=$(mktemp -d /tmp/overtake-push.XXXXXX)
 SECRET=bench-token-secret-0123456789
 INTERNAL=bench-internal
@@ -162,14 +167,21 @@ if [ "${NCHAN:-}" != 0 ] && [ -f "$NCHAN_MODULE" ] && command -v nginx > /dev/nu
     echo "$(nginx -v 2>&1), $(dpkg-query -W -f='libnginx-mod-nchan ${Version}' libnginx-mod-nchan 2>/dev/null)"
 fi
 
+# wants X: true when scenario X is selected by SCENARIOS.
+wants() { [[ "$SCENARIOS" == *"$1"* ]]; }
+
+A_ARGS=(idle --connections 19000 --hold 3)
+[ -z "$IDLE_SUBSCRIBE" ] || A_ARGS+=(--subscribe "$IDLE_SUBSCRIBE")
 for i in 1 2; do
-    run "a$i" idle --connections 19000 --hold 3 --subscribe bench/alltime
+    wants a || break
+    run "a$i" "${A_ARGS[@]}"
     [ -z "$WITH_NCHAN" ] || run_nchan "na$i" idle --connections 19000 --hold 3
 done
 
 B_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 0 --players 1000 --spectators 19000
         --window alltime,daily,weekly,monthly --rate 2000 --batch 10 --posters 16 --duration 8)
 for i in 1 2; do
+    wants b || break
     if [ "$i" = 1 ] && [ -n "${PERF:-}" ] && command -v perf > /dev/null; then
         ( while [ -z "$(ls "$WORK"/b1.out 2>/dev/null)" ]; do sleep 0.1; done; profile_server ) &
         PROFILER=$!
@@ -182,6 +194,7 @@ done
 
 # One stream per connection, like one nchan channel (one message per connection per tick).
 for i in 1 2; do
+    wants b || break
     run "b${i}-1w" fanout --internal-token "$INTERNAL" --subscribers 0 --players 1000 --spectators 19000 \
         --window alltime --rate 2000 --batch 10 --posters 16 --duration 8
     [ -z "$WITH_NCHAN" ] || run_nchan "nb$i" fanout --internal-token unused --subscribers 0 --spectators 19000 \
@@ -189,12 +202,13 @@ for i in 1 2; do
 done
 
 C_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 19000 --watch 0 --spectators 100 --window alltime --duration 8)
-for i in 1 2; do run "c$i-100k" "${C_ARGS[@]}" --rate 100000 --batch 2000 --posters 16; done
-for i in 1 2; do run "c$i-10k" "${C_ARGS[@]}" --rate 10000 --batch 100 --posters 8; done
+for i in 1 2; do wants c || break; run "c$i-100k" "${C_ARGS[@]}" --rate 100000 --batch 2000 --posters 16; done
+for i in 1 2; do wants c || break; run "c$i-10k" "${C_ARGS[@]}" --rate 10000 --batch 100 --posters 8; done
 
 D_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 1000 --watch 1 --spectate 1
         --window alltime,daily,weekly,monthly --rate 1000 --batch 20 --posters 4 --duration 25)
 for i in 1 2; do
+    wants d || break
     run "d$i-none" "${D_ARGS[@]}" --slow-fraction 0
     run "d$i-slow10" "${D_ARGS[@]}" --slow-fraction 0.1
 done

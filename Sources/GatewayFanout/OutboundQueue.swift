@@ -34,12 +34,25 @@ public struct OutboundQueue {
         public var cost: Int { range.count + 48 }
     }
 
-    /// One FIFO per priority. Four fields rather than an array of arrays: an idle connection's
-    /// queue then owns no heap memory at all (empty arrays share one static buffer).
-    private var lane0 = Lane(), lane1 = Lane(), lane2 = Lane(), lane3 = Lane()
-    /// Bytes queued across all priorities.
-    public private(set) var bytes = 0
-    public private(set) var count = 0
+    /// One FIFO per priority, allocated with the first message and released when the queue
+    /// drains: an idle connection's queue is one nil reference (8 B instead of 80 B inline).
+    /// Copy-on-write, so the queue keeps value semantics.
+    private var storage: Storage?
+
+    final class Storage {
+        var lane0 = Lane(), lane1 = Lane(), lane2 = Lane(), lane3 = Lane()
+        var bytes = 0
+        var count = 0
+
+        init() {}
+
+        func copy() -> Storage {
+            let other = Storage()
+            (other.lane0, other.lane1, other.lane2, other.lane3) = (lane0, lane1, lane2, lane3)
+            (other.bytes, other.count) = (bytes, count)
+            return other
+        }
+    }
 
     struct Lane {
         var items: [Item] = []
@@ -65,39 +78,60 @@ public struct OutboundQueue {
 
     public init() {}
 
-    public var isEmpty: Bool { count == 0 }
+    /// Bytes queued across all priorities.
+    public var bytes: Int { storage?.bytes ?? 0 }
+    public var count: Int { storage?.count ?? 0 }
+    public var isEmpty: Bool { storage == nil }
+
+    /// The storage, unique to this queue (created or copied when needed).
+    private mutating func uniqueStorage() -> Storage {
+        guard let current = storage else {
+            let created = Storage()
+            storage = created
+            return created
+        }
+        if isKnownUniquelyReferenced(&storage) { return current }
+        let copied = current.copy()
+        storage = copied
+        return copied
+    }
 
     public mutating func push(_ item: Item) {
+        let s = uniqueStorage()
         switch item.priority {
-        case .p0: lane0.items.append(item)
-        case .p1: lane1.items.append(item)
-        case .p2: lane2.items.append(item)
-        case .p3: lane3.items.append(item)
+        case .p0: s.lane0.items.append(item)
+        case .p1: s.lane1.items.append(item)
+        case .p2: s.lane2.items.append(item)
+        case .p3: s.lane3.items.append(item)
         }
-        bytes += item.cost
-        count += 1
+        s.bytes += item.cost
+        s.count += 1
     }
 
     /// The next item: the oldest of the highest priority.
     public mutating func pop() -> Item? {
+        guard storage != nil else { return nil }
+        let s = uniqueStorage()
         let item: Item
-        if !lane0.isEmpty { item = lane0.pop() }
-        else if !lane1.isEmpty { item = lane1.pop() }
-        else if !lane2.isEmpty { item = lane2.pop() }
-        else if !lane3.isEmpty { item = lane3.pop() }
+        if !s.lane0.isEmpty { item = s.lane0.pop() }
+        else if !s.lane1.isEmpty { item = s.lane1.pop() }
+        else if !s.lane2.isEmpty { item = s.lane2.pop() }
+        else if !s.lane3.isEmpty { item = s.lane3.pop() }
         else { return nil }
-        bytes -= item.cost
-        count -= 1
+        s.bytes -= item.cost
+        s.count -= 1
+        if s.count == 0 { storage = nil }
         return item
     }
 
     /// Enqueue time of the oldest queued personal or social message (P1/P2), if any.
     public var oldestPersonalEnqueuedAt: UInt64? {
-        switch (lane1.first?.enqueuedAt, lane2.first?.enqueuedAt) {
-        case let (a?, b?): min(a, b)
-        case let (a?, nil): a
-        case let (nil, b?): b
-        case (nil, nil): nil
+        guard let s = storage else { return nil }
+        switch (s.lane1.first?.enqueuedAt, s.lane2.first?.enqueuedAt) {
+        case let (a?, b?): return min(a, b)
+        case let (a?, nil): return a
+        case let (nil, b?): return b
+        case (nil, nil): return nil
         }
     }
 
@@ -105,11 +139,12 @@ public struct OutboundQueue {
     /// (when `latest` has one; a stream without a snapshot keeps its diffs, which are not
     /// cumulative). Returns how many queued diffs were replaced.
     public mutating func coalesceSpectators(latest: (StreamKey) -> FanoutBatch.Snapshot?, now: UInt64) -> Int {
-        guard !lane3.isEmpty else { return 0 }
+        guard let current = storage, !current.lane3.isEmpty else { return 0 }
+        let s = uniqueStorage()
         var kept: [Item] = []
         var replaced: [StreamKey: FanoutBatch.Snapshot] = [:]
         var dropped = 0
-        for item in lane3.live {
+        for item in s.lane3.live {
             if let stream = item.stream, let snapshot = replaced[stream] ?? latest(stream), snapshot.eventID >= item.sequence {
                 if replaced[stream] == nil {
                     replaced[stream] = snapshot
@@ -121,18 +156,16 @@ public struct OutboundQueue {
                 kept.append(item)
             }
         }
-        for item in lane3.live { bytes -= item.cost }
-        count -= lane3.items.count - lane3.head
-        lane3 = Lane(items: kept, head: 0)
-        for item in kept { bytes += item.cost }
-        count += kept.count
+        for item in s.lane3.live { s.bytes -= item.cost }
+        s.count -= s.lane3.items.count - s.lane3.head
+        s.lane3 = Lane(items: kept, head: 0)
+        for item in kept { s.bytes += item.cost }
+        s.count += kept.count
         return dropped
     }
 
     /// Drops everything (the connection closed).
     public mutating func removeAll() {
-        lane0 = Lane(); lane1 = Lane(); lane2 = Lane(); lane3 = Lane()
-        bytes = 0
-        count = 0
+        storage = nil
     }
 }

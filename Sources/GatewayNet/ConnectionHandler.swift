@@ -50,8 +50,9 @@ public enum CloseReason: Equatable, Sendable {
     case writeFailed(Errno)
     /// A client connect did not complete (SO_ERROR), e.g. ECONNREFUSED.
     case connectFailed(Errno)
-    /// The TLS layer rejected the peer or failed (handshake or record error).
-    case tlsFailed(TLSError)
+    /// The TLS layer rejected the peer or failed (handshake or record error). Boxed: the
+    /// error's strings would otherwise make every connection's `closeReason` 33 bytes.
+    indirect case tlsFailed(TLSError)
     /// A graceful close waited too long for the peer: to read what was queued (the drain
     /// timeout) or to finish (the linger timeout).
     case lingerTimedOut

@@ -62,9 +62,10 @@ public struct OutboundBuffer: ~Copyable {
     private var headOffset = 0
     /// Unwritten bytes across all chunks.
     public private(set) var queuedBytes = 0
-    /// Sticky flag with hysteresis: set above `watermarks.high`, cleared at or below `low`.
-    public private(set) var isAboveHighWatermark = false
     public let watermarks: WriteWatermarks
+    /// Sticky flag with hysteresis: set above `watermarks.high`, cleared at or below `low`.
+    /// Last, so the buffer packs into 49 bytes inside a connection.
+    public private(set) var isAboveHighWatermark = false
 
     public init(watermarks: WriteWatermarks = WriteWatermarks()) {
         self.watermarks = watermarks
@@ -209,8 +210,9 @@ public struct OutboundBuffer: ~Copyable {
 
     private mutating func releaseHead(_ finished: Int) {
         if finished == chunks.count {
-            // Everything written: an idle connection keeps neither a large vector nor a buffer.
-            if chunks.capacity > 64 { chunks = [] } else { chunks.removeAll(keepingCapacity: true) }
+            // Everything written: an idle connection keeps neither the vector nor a buffer (the
+            // next burst allocates them again, as it does the fill chunk).
+            chunks = []
             fillChunk = nil
         } else {
             chunks.removeFirst(finished)

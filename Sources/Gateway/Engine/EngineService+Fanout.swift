@@ -32,18 +32,22 @@ extension EngineService {
         let resumeLimit = configuration.push.resumeMessages
         let resumeBytes = configuration.push.resumeBytes
         for n in outcome.notifications {
-            // Mutated in place through the index: a copied-out Presence shares `recent` with the
-            // dictionary, so appending to it copied the whole resume buffer per message.
-            guard let slot = presence.index(forKey: n.recipient) else { continue }
-            presence.values[slot].pseq += 1
-            let pseq = presence.values[slot].pseq
+            // Mutated in place through the slot: a copied-out Presence shares `recent` with the
+            // table, so appending to it would copy the whole resume buffer per message.
+            guard let slot = presence.slot(of: n.recipient) else { continue }
+            let pseq = presence.update(slot: slot) { pres in
+                pres.pseq += 1
+                return pres.pseq
+            }
             let start = acc.bytes.count
             let kind = encoder.encode(n, engine: engine, into: &acc.bytes)
             let range = start..<acc.bytes.count
             let priority: Priority = n.isSocial ? .p2 : .p1
-            presence.values[slot].remember(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit,
-                                           maxBytes: resumeBytes)
-            presence.values[slot].sessionsPerLoop.forEachLoop { i in
+            presence.update(slot: slot) { pres in
+                pres.remember(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit,
+                              maxBytes: resumeBytes)
+            }
+            presence[slot: slot].sessionsPerLoop.forEachLoop { i in
                 acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,
                                                         sequence: pseq, board: n.board, window: n.window, scope: n.scope))
             }

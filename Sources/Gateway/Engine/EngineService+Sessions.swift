@@ -6,18 +6,23 @@ import GatewayNet
 import GatewayProtocols
 import LeaderboardEngine
 
+/// One present player's engine-side state (48 B: it exists per connected player, in a
+/// `PresenceTable`).
 struct Presence {
-    var sessionsPerLoop: LoopCounts
-    var sessions = 0
     /// Last personal sequence number handed out.
-    var pseq: UInt64 = 0
+    var pseq: UInt64
     /// Recent personal messages for `resume`, allocated with the first message: most present
-    /// players are idle, and this struct is part of the per-connection memory.
+    /// players are idle.
     var recent: ResumeBufferBox?
-    var disconnectedAt: Int64?
+    var sessionsPerLoop: LoopCounts
+    /// Milliseconds when the last session closed; `.max` while a session is open.
+    var disconnectedAt: Int64 = .max
+    let player: PlayerIndex
+    var sessions: UInt32 = 0
 
     /// `base` starts the sequence above anything handed out before (see `sequenceBase`).
-    init(loopCount: Int, base: UInt64) {
+    init(player: PlayerIndex, loopCount: Int, base: UInt64) {
+        self.player = player
         sessionsPerLoop = LoopCounts(loopCount: loopCount)
         pseq = base
     }
@@ -65,36 +70,38 @@ extension EngineService {
     /// A player's session opened on loop `loopIndex`. Returns the player's latest pseq.
     func sessionOpened(_ player: String, loopIndex: Int) -> (PlayerIndex, UInt64)? {
         guard let p = try? engine.setInAudience(player, true) else { return nil }
-        var pres = presence[p] ?? Presence(loopCount: loops.count, base: sequenceBase())
-        pres.sessionsPerLoop.add(loopIndex, 1)
-        pres.sessions += 1
-        pres.disconnectedAt = nil
-        presence[p] = pres
+        let slot = presence.slot(of: p) ?? presence.insert(Presence(player: p, loopCount: loops.count, base: sequenceBase()))
+        let pseq = presence.update(slot: slot) { pres in
+            pres.sessionsPerLoop.add(loopIndex, 1)
+            pres.sessions += 1
+            pres.disconnectedAt = .max
+            return pres.pseq
+        }
         metrics.playersPresent.set(presence.count)
-        return (p, pres.pseq)
+        return (p, pseq)
     }
 
     func sessionClosed(_ p: PlayerIndex, loopIndex: Int) {
-        guard var pres = presence[p] else { return }
-        pres.sessionsPerLoop.add(loopIndex, -1)
-        pres.sessions -= 1
-        if pres.sessions == 0 { pres.disconnectedAt = nowMilliseconds }
-        presence[p] = pres
+        guard let slot = presence.slot(of: p) else { return }
+        let now = nowMilliseconds
+        presence.update(slot: slot) { pres in
+            pres.sessionsPerLoop.add(loopIndex, -1)
+            pres.sessions -= 1
+            if pres.sessions == 0 { pres.disconnectedAt = now }
+        }
     }
 
     /// Drops players whose resume window has passed: they leave the audience.
     func expirePresence() {
         let cutoff = nowMilliseconds - Int64(configuration.push.resumeAgeSeconds) * 1000
-        for (p, pres) in presence where pres.sessions == 0 && (pres.disconnectedAt ?? .max) <= cutoff {
-            presence[p] = nil
-            _ = try? engine.setInAudience(engine.players.name(of: p), false)
-        }
+        let expired = presence.removeAll { $0.sessions == 0 && $0.disconnectedAt <= cutoff }
+        for p in expired { _ = try? engine.setInAudience(engine.players.name(of: p), false) }
         metrics.playersPresent.set(presence.count)
     }
 
     /// Personal messages after `after`, or a gap when they are no longer buffered.
     func resume(_ p: PlayerIndex, after: UInt64) -> ResumeReply {
-        guard let pres = presence[p] else { return ResumeReply(messages: [], gap: after > 0, latest: 0) }
+        guard let pres = presence[player: p] else { return ResumeReply(messages: [], gap: after > 0, latest: 0) }
         let missed = pres.recent?.buffer.messages(after: after) ?? []
         let gap = after < pres.pseq && (missed.first?.pseq ?? pres.pseq + 1) != after + 1
         return ResumeReply(messages: gap ? [] : missed.map { ($0.pseq, $0.kind, $0.priority, $0.body) }, gap: gap, latest: pres.pseq)

@@ -34,7 +34,7 @@ final class EngineService {
     var storageFailure: String?
 
     // Sessions and streams (see EngineService+Sessions).
-    var presence: [PlayerIndex: Presence] = [:]
+    var presence = PresenceTable()
     var streams: [StreamKey: StreamState] = [:]
     var watchCounts: [WatchKey: Int] = [:]
     var encoder = NotificationEncoder()

@@ -115,9 +115,9 @@ extension HTTPConnection {
             var headers = HTTPHeaders()
             for f in acceptance.responseFields { headers.add(name: f.name, value: f.value) }
             context.responseEncoder.encodeHead(status: .switchingProtocols, headers: headers, framing: .none, into: &out)
-            let session = WebSocketSession(context: context, connection: connection, mode: mode, player: player)
+            let session = WebSocketSession(context: context, connection: connection, mode: mode)
             let leftover = takeLeftover()
-            upgrade(to: session, response: out) { session.start(leftover: leftover) }
+            upgrade(to: session, response: out) { session.start(player: player, leftover: leftover) }
         }
     }
 

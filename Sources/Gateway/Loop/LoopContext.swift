@@ -22,14 +22,27 @@ final class LoopContext {
     var latestSnapshots: [StreamKey: FanoutBatch.Snapshot] = [:]
     var framer = MessageFramer()
     var responseEncoder: HTTPResponseEncoder
+    /// WebSocket timeouts and limits, one instance shared by the loop's connections.
+    let webSocketSettings: WebSocketConnectionStateMachine.Settings
     /// Sessions with queued messages the socket has not taken yet.
     var backlogged: Set<ObjectIdentifier> = []
     var backlogTimerArmed = false
+    /// Decoded WebSocket events of the read being handled, and the bytes of a control or echo
+    /// frame being written: shared by every session of the loop, so an idle session owns
+    /// neither. Taken (swapped out) for the duration of one use, so a nested use gets its own.
+    private var eventScratch: [WebSocketEvent] = []
+    private var frameScratch: [UInt8] = []
 
     init(loop: EventLoop, shared: GatewayShared) {
         self.loop = loop
         self.shared = shared
         responseEncoder = HTTPResponseEncoder(unixSeconds: shared.clock() / 1_000_000_000)
+        let ws = shared.configuration.websocket
+        webSocketSettings = .init(WebSocketConnectionStateMachine.Configuration(
+            pingInterval: ws.pingIntervalMilliseconds > 0 ? .milliseconds(ws.pingIntervalMilliseconds) : nil,
+            pongTimeout: .milliseconds(ws.pongTimeoutMilliseconds),
+            idleTimeout: ws.idleTimeoutMilliseconds > 0 ? .milliseconds(ws.idleTimeoutMilliseconds) : nil,
+            closeTimeout: .seconds(5), maxMessageBytes: ws.maxMessageBytes))
     }
 
     /// A reply target for `receiver`: the engine's answer comes back to `receive`.
@@ -47,6 +60,35 @@ final class LoopContext {
     /// Forgets replies `receiver` still waits for (it closed).
     func cancelReplies(_ ids: [UInt64]) {
         for id in ids { waiting[id] = nil }
+    }
+
+    /// Forgets every reply `receiver` still waits for. O(replies in flight on this loop).
+    func cancelReplies(of receiver: any EngineReplyReceiver) {
+        let ids = waiting.compactMap { $0.value === receiver ? $0.key : nil }
+        for id in ids { waiting[id] = nil }
+    }
+
+    /// The loop's event array, empty; hand it back with `returnEventScratch` (its elements are
+    /// dropped then, so no message bytes outlive the read).
+    func takeEventScratch() -> [WebSocketEvent] {
+        var events: [WebSocketEvent] = []
+        swap(&events, &eventScratch)
+        return events
+    }
+
+    func returnEventScratch(_ events: inout [WebSocketEvent]) {
+        events.removeAll(keepingCapacity: events.capacity <= 64)
+        swap(&events, &eventScratch)
+    }
+
+    /// Encodes a frame with `body` into the loop's scratch bytes and queues a copy on `connection`.
+    func writeFrame(to connection: Connection, _ body: (inout [UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        swap(&bytes, &frameScratch)
+        bytes.removeAll(keepingCapacity: true)
+        body(&bytes)
+        connection.write(bytes)
+        if bytes.capacity <= 1 << 16 { swap(&bytes, &frameScratch) }
     }
 
     /// Current Unix time in nanoseconds (the `t` of messages).

@@ -18,26 +18,39 @@ struct Subscription: Hashable, Sendable {
 }
 
 class PushSession: EngineReplyReceiver {
+    /// State few sessions use (spectator streams, watched board windows, live messages held
+    /// while a resume is answered): allocated on first use and dropped once empty again, so an
+    /// idle game session carries one nil reference for all of it.
+    final class RareState {
+        var held: [OutboundQueue.Item] = []
+        /// Spectated streams → last event id queued.
+        var spectating: [StreamKey: UInt64] = [:]
+        /// Board windows this session watches (global rank follow).
+        var watching = SubscriptionSet()
+
+        var isEmpty: Bool { held.isEmpty && spectating.isEmpty && watching.isEmpty }
+    }
+
+    // Fields ordered by size so the object packs without padding (it exists per connection).
     unowned(unsafe) let context: LoopContext
     let connection: Connection
-    let framing: Framing
     var queue = OutboundQueue()
     /// Per-connection message counter (the `seq` of every message).
     var seq: UInt64 = 0
-    var isClosed = false
-    var player: PlayerIndex?
     /// Highest pseq queued to this connection (personal messages at or below it are duplicates).
     var lastPseq: UInt64 = 0
-    /// Live personal messages held while a resume is answered (delivered after it, in order).
-    var resumePending = false
-    var held: [OutboundQueue.Item] = []
-    var subscriptions: Set<Subscription> = []
-    /// Deliver every personal message (SSE personal stream without filters).
-    var wantsAllPersonal = false
-    /// Spectated streams → last event id queued.
-    var spectating: [StreamKey: UInt64] = [:]
     /// Bytes this session contributes to the queue gauge.
     private var accountedBytes = 0
+    private var rare: RareState?
+    var subscriptions = SubscriptionSet()
+    var player: PlayerIndex?
+    let framing: Framing
+    var isClosed = false
+    /// Live personal messages are held (in `rare.held`) while a resume is answered, and
+    /// delivered after it, in order.
+    var resumePending = false
+    /// Deliver every personal message (SSE personal stream without filters).
+    var wantsAllPersonal = false
 
     init(context: LoopContext, connection: Connection, framing: Framing) {
         self.context = context
@@ -56,27 +69,42 @@ class PushSession: EngineReplyReceiver {
                 return true
             }
             // Watching implies the global scope of that board window.
-            return entry.scope.isGlobal && watching.contains(Subscription(board: entry.board, window: entry.window, scope: 0))
+            return entry.scope.isGlobal && rare?.watching.contains(Subscription(board: entry.board, window: entry.window, scope: 0)) == true
         case let .stream(key):
-            return spectating[key] != nil
+            return rare?.spectating[key] != nil
         }
     }
 
-    /// Board windows this session watches (global rank follow).
-    var watching: Set<Subscription> = []
+    /// Spectated streams → last event id queued (read-only view).
+    var spectating: [StreamKey: UInt64] { rare?.spectating ?? [:] }
+    /// Board windows this session watches (read-only view).
+    var watching: SubscriptionSet { rare?.watching ?? SubscriptionSet() }
+
+    /// The rarely used state, allocated on first use.
+    var rareState: RareState {
+        if let rare { return rare }
+        let created = RareState()
+        rare = created
+        return created
+    }
+
+    /// Drops the rarely used state once nothing is left in it.
+    func releaseRareStateIfEmpty() {
+        if rare?.isEmpty == true { rare = nil }
+    }
 
     func enqueue(_ item: OutboundQueue.Item) {
         guard !isClosed else { return }
         if item.isPersonal {
             if resumePending {
-                held.append(item)
+                rareState.held.append(item)
                 return
             }
             guard item.sequence > lastPseq else { return }
             lastPseq = item.sequence
         } else if let stream = item.stream, item.sequence != 0 {
-            guard let last = spectating[stream], item.sequence > last else { return }
-            spectating[stream] = item.sequence
+            guard let rare, let last = rare.spectating[stream], item.sequence > last else { return }
+            rare.spectating[stream] = item.sequence
         }
         queue.push(item)
     }
@@ -139,12 +167,12 @@ class PushSession: EngineReplyReceiver {
         guard !isClosed else { return }
         isClosed = true
         queue.removeAll()
-        held.removeAll()
+        rare?.held = []
         account()
         let index = context.index
         if let player {
             context.unregister(self, player: player)
-            let watches = watching.map { ($0.board, $0.window) }
+            let watches = watching.elements.map { ($0.board, $0.window) }
             context.shared.engine.run { service in
                 for (b, w) in watches { try? service.setWatching(player, board: service.engine.definition(of: b).id, window: w, false) }
                 service.sessionClosed(player, loopIndex: index)
@@ -154,7 +182,7 @@ class PushSession: EngineReplyReceiver {
             context.unregister(self, stream: key)
             context.shared.engine.run { service in service.unspectate(key, loopIndex: index) }
         }
-        spectating = [:]
+        rare = nil
         connection.close()
     }
 
@@ -189,7 +217,7 @@ class PushSession: EngineReplyReceiver {
             enqueueControl(body, kind: kind, priority: .p3, sequence: id, stream: r.stream)
             last = id
         }
-        spectating[r.stream] = last
+        rareState.spectating[r.stream] = last
     }
 
     func applyResume(_ r: ResumeReply) {
@@ -206,8 +234,9 @@ class PushSession: EngineReplyReceiver {
                                           sequence: m.pseq, isPersonal: true, stream: nil, enqueuedAt: context.loop.now))
             lastPseq = m.pseq
         }
-        let live = held
-        held = []
+        let live = rare?.held ?? []
+        rare?.held = []
+        releaseRareStateIfEmpty()
         for item in live { enqueue(item) }
     }
 }

@@ -11,47 +11,46 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     enum Mode { case game, echo }
 
     let mode: Mode
+    /// A token was verified (from the URL or an `auth` command); `player` is set once the
+    /// engine opened the session.
+    private var isAuthenticated = false
+    /// Engine replies this session still waits for (ids live in the loop's table; on close
+    /// the table is searched for this session only when this is non-zero).
+    private var pendingReplies: UInt32 = 0
+    private var heartbeat: TimerHandle?
     private var decoder: WebSocketFrameDecoder
     private var machine: WebSocketConnectionStateMachine
-    private var events: [WebSocketEvent] = []
-    private var heartbeat: TimerHandle?
-    private var scratch: [UInt8] = []
-    private let frames = WebSocketFrameEncoder(role: .server)
-    private var pendingReplies: [UInt64: String] = [:]
-    /// Token text from the URL, verified when the session starts.
-    private var playerName: String?
+    private static let frames = WebSocketFrameEncoder(role: .server)
     /// Commands received after authentication but before the engine opened the session (they
     /// may need the player index): replayed in order once it has. Bounded by `maxDeferred`.
     private var deferred: [[UInt8]] = []
     private static let maxDeferred = 64
 
-    init(context: LoopContext, connection: Connection, mode: Mode, player: String?) {
+    init(context: LoopContext, connection: Connection, mode: Mode) {
         self.mode = mode
-        playerName = player
-        let ws = context.shared.configuration.websocket
-        let config = WebSocketConnectionStateMachine.Configuration(
-            pingInterval: ws.pingIntervalMilliseconds > 0 ? .milliseconds(ws.pingIntervalMilliseconds) : nil,
-            pongTimeout: .milliseconds(ws.pongTimeoutMilliseconds),
-            idleTimeout: ws.idleTimeoutMilliseconds > 0 ? .milliseconds(ws.idleTimeoutMilliseconds) : nil,
-            closeTimeout: .seconds(5), maxMessageBytes: ws.maxMessageBytes)
-        machine = WebSocketConnectionStateMachine(configuration: config, now: context.loop.now)
+        machine = WebSocketConnectionStateMachine(settings: context.webSocketSettings, now: context.loop.now)
         decoder = machine.makeDecoder()
         super.init(context: context, connection: connection, framing: .webSocket)
     }
 
-    /// Called right after the 101 response: registers the player and reads bytes that came with
-    /// the upgrade request.
-    func start(leftover: [UInt8]) {
+    /// Called right after the 101 response: registers the player whose token came in the URL
+    /// (if any) and reads bytes that came with the upgrade request.
+    func start(player: String?, leftover: [UInt8]) {
         context.shared.metrics.connections[.websocket]!.add(1)
-        if let name = playerName { authenticate(name) }
+        if let player { authenticate(player) }
         armHeartbeat()
         if !leftover.isEmpty { leftover.withUnsafeBytes { connectionRead(connection, $0) } }
     }
 
+    /// A reply target for an engine request of this session (counted in `pendingReplies`).
+    private func awaitReply() -> ReplyTarget {
+        pendingReplies += 1
+        return context.expectReply(self)
+    }
+
     private func authenticate(_ name: String) {
-        playerName = name
-        let target = context.expectReply(self)
-        pendingReplies[target.id] = "auth"
+        isAuthenticated = true
+        let target = awaitReply()
         let index = context.index
         context.shared.engine.run { service in
             let opened = service.sessionOpened(name, loopIndex: index)
@@ -65,7 +64,8 @@ final class WebSocketSession: PushSession, ConnectionHandler {
 
     func connectionRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         guard !isClosed else { return }
-        events.removeAll(keepingCapacity: true)
+        var events = context.takeEventScratch()
+        defer { context.returnEventScratch(&events) }
         do {
             try decoder.decode(bytes, into: &events)
         } catch {
@@ -96,8 +96,8 @@ final class WebSocketSession: PushSession, ConnectionHandler {
 
     func connectionClosed(_ connection: Connection, _ reason: CloseReason) {
         machine.transportClosed()
-        context.cancelReplies(Array(pendingReplies.keys))
-        pendingReplies = [:]
+        if pendingReplies > 0 { context.cancelReplies(of: self) }
+        pendingReplies = 0
         context.shared.metrics.connections[.websocket]!.add(-1)
         closeSession()
     }
@@ -131,15 +131,11 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     }
 
     private func writeFrame(_ opcode: WebSocketOpcode, _ payload: [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
-        frames.writeFrame(opcode, payload: payload, into: &scratch)
-        connection.write(scratch)
+        context.writeFrame(to: connection) { Self.frames.writeFrame(opcode, payload: payload, into: &$0) }
     }
 
     private func writeClose(_ code: WebSocketCloseCode, _ reason: String) {
-        scratch.removeAll(keepingCapacity: true)
-        frames.writeClose(code: code, reason: reason, into: &scratch)
-        connection.write(scratch)
+        context.writeFrame(to: connection) { Self.frames.writeClose(code: code, reason: reason, into: &$0) }
     }
 
     override func sendGoodbye(_ reason: Metrics.DisconnectReason, _ message: String) {
@@ -150,13 +146,9 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     private func handle(_ message: WebSocketMessage) {
         switch (mode, message) {
         case let (.echo, .text(bytes)):
-            scratch.removeAll(keepingCapacity: true)
-            frames.writeFrame(.text, payload: bytes, into: &scratch)
-            connection.write(scratch)
+            writeFrame(.text, bytes)
         case let (.echo, .binary(bytes)):
-            scratch.removeAll(keepingCapacity: true)
-            frames.writeFrame(.binary, payload: bytes, into: &scratch)
-            connection.write(scratch)
+            writeFrame(.binary, bytes)
         case (.game, .binary):
             perform(machine.close(code: .unsupportedData, reason: "overtake.v1 uses JSON text messages", now: context.loop.now))
         case let (.game, .text(bytes)):
@@ -167,7 +159,7 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     // MARK: Client commands
 
     private func handleCommand(_ bytes: [UInt8]) {
-        if player == nil && playerName != nil {
+        if player == nil && isAuthenticated {
             // Authenticated, session not open yet: `watch` and `resume` need the player index,
             // and holding everything keeps the client's order.
             guard deferred.count < Self.maxDeferred else {
@@ -186,7 +178,7 @@ final class WebSocketSession: PushSession, ConnectionHandler {
     }
 
     private func perform(_ command: ClientCommand) {
-        if player == nil && playerName == nil {
+        if player == nil && !isAuthenticated {
             guard case let .auth(token) = command else {
                 perform(machine.close(code: .policyViolation, reason: "authenticate first: send {\"type\":\"auth\",\"token\":…}", now: context.loop.now))
                 return
@@ -211,16 +203,14 @@ final class WebSocketSession: PushSession, ConnectionHandler {
             pump()
         case let .subscribe(board, window, scope, on):
             let request = on ? "subscribe" : "unsubscribe"
-            let target = context.expectReply(self)
-            pendingReplies[target.id] = request
+            let target = awaitReply()
             engine.run { service in
                 target.send(.subscription(service.subscribe(board: board, window: window, scope: scope, request: request)))
             }
         case let .watch(board, window, on):
             guard let p = player else { return }
             let request = on ? "watch" : "unwatch"
-            let target = context.expectReply(self)
-            pendingReplies[target.id] = request
+            let target = awaitReply()
             engine.run { service in
                 var ack = service.subscribe(board: board, window: window, scope: "global", request: request)
                 if let kind = WindowKind(rawValue: window), !ack.isError {
@@ -232,8 +222,7 @@ final class WebSocketSession: PushSession, ConnectionHandler {
                 target.send(.subscription(ack))
             }
         case let .spectate(board, window, scope, region, on):
-            let target = context.expectReply(self)
-            pendingReplies[target.id] = on ? "spectate" : "unspectate"
+            let target = awaitReply()
             let known = Array(spectating.keys)
             engine.run { service in
                 do throws(EngineError) {
@@ -257,8 +246,7 @@ final class WebSocketSession: PushSession, ConnectionHandler {
             // Messages after the client's last pseq are what it lacks, whatever this
             // connection has seen so far.
             lastPseq = last
-            let target = context.expectReply(self)
-            pendingReplies[target.id] = "resume"
+            let target = awaitReply()
             engine.run { service in target.send(.resume(service.resume(p, after: last))) }
         }
     }
@@ -268,10 +256,12 @@ final class WebSocketSession: PushSession, ConnectionHandler {
         pump()
     }
 
+    override func receive(_ reply: EngineReply, id: UInt64) {
+        if pendingReplies > 0 { pendingReplies -= 1 }
+        super.receive(reply, id: id)
+    }
+
     override func receiveOther(_ reply: EngineReply, id: UInt64) {
-        pendingReplies[id] = nil
-        // An idle connection should own no dictionary storage (memory per idle connection).
-        if pendingReplies.isEmpty { pendingReplies = [:] }
         switch reply {
         case let .sessionOpened(p, latest):
             guard let p else {
@@ -290,13 +280,14 @@ final class WebSocketSession: PushSession, ConnectionHandler {
                 switch ack.request {
                 case "subscribe": subscriptions.insert(s)
                 case "unsubscribe": subscriptions.remove(s)
-                case "watch": watching.insert(s)
-                case "unwatch": watching.remove(s)
+                case "watch": rareState.watching.insert(s)
+                case "unwatch": rareState.watching.remove(s); releaseRareStateIfEmpty()
                 default: break
                 }
             }
             if let key = ack.stream, spectating[key] != nil {
-                spectating[key] = nil
+                rareState.spectating[key] = nil
+                releaseRareStateIfEmpty()
                 context.unregister(self, stream: key)
             }
             enqueueControl(ack.body, kind: ack.isError ? .error : .ack)

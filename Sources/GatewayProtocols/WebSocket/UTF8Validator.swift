@@ -27,9 +27,10 @@ public struct UTF8Validator: Sendable, Equatable {
         case invalid
     }
 
-    private var state: State = .boundary
     /// Bytes accepted so far (the 0-based offset of the next byte in the whole stream).
+    /// Declared before `state` so the value packs into 9 bytes inside other structs.
     public private(set) var acceptedByteCount: Int = 0
+    private var state: State = .boundary
 
     public init() {}
 

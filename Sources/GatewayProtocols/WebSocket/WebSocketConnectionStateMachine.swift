@@ -65,33 +65,48 @@ public struct WebSocketConnectionStateMachine: Sendable {
         case closed
     }
 
-    /// Only the derived deadlines are stored (not the `Configuration` itself): one machine lives
-    /// in every connection, so its size is part of the per-connection memory.
-    public let maxMessageBytes: Int
-    private(set) var state: State = .open
+    /// The configuration as the machine reads it (whole nanoseconds), immutable so that every
+    /// connection of a server can share one instance: a machine holds a reference to it
+    /// instead of its own copy, since one machine lives in every connection.
+    public final class Settings: Sendable {
+        public let maxMessageBytes: Int
+        let pingIntervalNanos: UInt64?
+        let pongTimeoutNanos: UInt64
+        let idleTimeoutNanos: UInt64?
+        let closeTimeoutNanos: UInt64
+
+        public init(_ configuration: Configuration) {
+            maxMessageBytes = configuration.maxMessageBytes
+            pingIntervalNanos = configuration.pingInterval.map(WebSocketConnectionStateMachine.nanoseconds)
+            pongTimeoutNanos = WebSocketConnectionStateMachine.nanoseconds(configuration.pongTimeout)
+            idleTimeoutNanos = configuration.idleTimeout.map(WebSocketConnectionStateMachine.nanoseconds)
+            closeTimeoutNanos = WebSocketConnectionStateMachine.nanoseconds(configuration.closeTimeout)
+        }
+    }
+
+    private let settings: Settings
     /// When the peer last sent any frame.
     private var lastReceived: UInt64
     /// When we last sent a ping (initially: when the connection opened).
     private var lastPingSent: UInt64
-    /// The ping still waiting for a pong, if any.
-    private var outstandingPing: (payload: [UInt8], sentAt: UInt64)?
     /// Number of pings sent; the next ping payload is this + 1, 8 bytes big-endian.
     private var pingCount: UInt64 = 0
+    private(set) var state: State = .open
+    /// The ping sent at `lastPingSent` is still waiting for a pong.
+    private var awaitingPong = false
 
-    private let pingIntervalNanos: UInt64?
-    private let pongTimeoutNanos: UInt64
-    private let idleTimeoutNanos: UInt64?
-    private let closeTimeoutNanos: UInt64
+    public var maxMessageBytes: Int { settings.maxMessageBytes }
 
     /// Starts in `open` at time `now` (the moment the 101 response was written).
     public init(configuration: Configuration = Configuration(), now: UInt64) {
-        maxMessageBytes = configuration.maxMessageBytes
+        self.init(settings: Settings(configuration), now: now)
+    }
+
+    /// Starts in `open` at time `now` with shared settings.
+    public init(settings: Settings, now: UInt64) {
+        self.settings = settings
         lastReceived = now
         lastPingSent = now
-        pingIntervalNanos = configuration.pingInterval.map(Self.nanoseconds)
-        pongTimeoutNanos = Self.nanoseconds(configuration.pongTimeout)
-        idleTimeoutNanos = configuration.idleTimeout.map(Self.nanoseconds)
-        closeTimeoutNanos = Self.nanoseconds(configuration.closeTimeout)
     }
 
     /// A server-role decoder limited to `configuration.maxMessageBytes`.
@@ -120,7 +135,7 @@ public struct WebSocketConnectionStateMachine: Sendable {
             case .ping(let payload): return .sendPong(payload)
             case .pong:
                 // Any pong proves liveness; RFC 6455 §5.5.3 allows unsolicited pongs as heartbeats.
-                outstandingPing = nil
+                awaitingPong = false
                 return .none
             case .close(let code, _):
                 // §5.5.1: answer with a close echoing the code, then the server closes TCP first (§7.1.1).
@@ -149,7 +164,7 @@ public struct WebSocketConnectionStateMachine: Sendable {
     /// Returns `.none` unless open.
     public mutating func close(code: WebSocketCloseCode, reason: String, now: UInt64) -> Action {
         guard state == .open else { return .none }
-        state = .closing(deadline: Self.adding(now, closeTimeoutNanos))
+        state = .closing(deadline: Self.adding(now, settings.closeTimeoutNanos))
         return .sendClose(code: code, reason: reason)
     }
 
@@ -169,15 +184,15 @@ public struct WebSocketConnectionStateMachine: Sendable {
             state = .closed
             return .closeTransport
         case .open:
-            if let ping = outstandingPing, Self.elapsed(from: ping.sentAt, to: now) >= pongTimeoutNanos {
+            if awaitingPong, Self.elapsed(from: lastPingSent, to: now) >= settings.pongTimeoutNanos {
                 state = .closed
                 return .closeConnection(code: .goingAway, reason: "pong timeout")
             }
-            if let idle = idleTimeoutNanos, Self.elapsed(from: lastReceived, to: now) >= idle {
+            if let idle = settings.idleTimeoutNanos, Self.elapsed(from: lastReceived, to: now) >= idle {
                 state = .closed
                 return .closeConnection(code: .goingAway, reason: "idle timeout")
             }
-            if outstandingPing == nil, let interval = pingIntervalNanos,
+            if !awaitingPong, let interval = settings.pingIntervalNanos,
                Self.elapsed(from: max(lastReceived, lastPingSent), to: now) >= interval {
                 return sendPing(now: now)
             }
@@ -194,21 +209,22 @@ public struct WebSocketConnectionStateMachine: Sendable {
         case .closing(let deadline):
             return deadline
         case .open:
-            var deadlines: [UInt64] = []
-            if let ping = outstandingPing {
-                deadlines.append(Self.adding(ping.sentAt, pongTimeoutNanos))
-            } else if let interval = pingIntervalNanos {
-                deadlines.append(Self.adding(max(lastReceived, lastPingSent), interval))
+            var heartbeat: UInt64?
+            if awaitingPong {
+                heartbeat = Self.adding(lastPingSent, settings.pongTimeoutNanos)
+            } else if let interval = settings.pingIntervalNanos {
+                heartbeat = Self.adding(max(lastReceived, lastPingSent), interval)
             }
-            if let idle = idleTimeoutNanos { deadlines.append(Self.adding(lastReceived, idle)) }
-            return deadlines.min()
+            guard let idle = settings.idleTimeoutNanos else { return heartbeat }
+            let idleDeadline = Self.adding(lastReceived, idle)
+            return heartbeat.map { min($0, idleDeadline) } ?? idleDeadline
         }
     }
 
     private mutating func sendPing(now: UInt64) -> Action {
         pingCount += 1
         let payload = withUnsafeBytes(of: pingCount.bigEndian) { Array($0) }
-        outstandingPing = (payload, now)
+        awaitingPong = true
         lastPingSent = now
         return .sendPing(payload)
     }

@@ -19,7 +19,7 @@ extension WebSocketFrameDecoder {
             let headerEnd = lengthEnd + (headerBytes[1] & 0x80 != 0 ? 4 : 0)
             if collected == headerEnd {
                 let frame = completedHeader()
-                headerBytes.removeAll(keepingCapacity: true)
+                headerBytes.removeAll()
                 try beginPayload(frame, events: &events)
                 return index
             }
@@ -101,8 +101,8 @@ extension WebSocketFrameDecoder {
             let at = headerBytes.count - 4
             key = WebSocketMaskingKey(headerBytes[at], headerBytes[at + 1], headerBytes[at + 2], headerBytes[at + 3])
         }
-        return FrameHeader(opcode: opcode, isFinal: headerBytes[0] & 0x80 != 0,
-                           payloadLength: declaredPayloadLength(), maskingKey: key)
+        return FrameHeader(payloadLength: declaredPayloadLength(), maskingKey: key, opcode: opcode,
+                           isFinal: headerBytes[0] & 0x80 != 0)
     }
 
     /// Starts the payload phase; a frame with an empty payload completes immediately.
@@ -116,6 +116,36 @@ extension WebSocketFrameDecoder {
             try finishFrame(frame, events: &events)
         } else {
             state = .readingPayload(frame, remaining: frame.payloadLength, phase: 0)
+        }
+    }
+}
+
+extension WebSocketFrameDecoder {
+    /// Up to 14 header bytes held inline (2 fixed, 8 extended length, 4 masking key).
+    struct HeaderBytes: Sendable {
+        static let capacity = 14
+        private var storage: (UInt64, UInt64) = (0, 0)
+        private var used: UInt8 = 0
+        /// Bytes held, 0…14.
+        var count: Int { Int(used) }
+
+        /// Appends one byte; the caller never exceeds `capacity` (a header is at most 14 bytes).
+        mutating func append(_ byte: UInt8) {
+            precondition(count < Self.capacity, "frame header longer than 14 bytes")
+            let index = Int(used)
+            withUnsafeMutableBytes(of: &storage) { $0[index] = byte }
+            used += 1
+        }
+
+        /// The byte at `index` (0-based, < `count`).
+        subscript(index: Int) -> UInt8 {
+            precondition(index < count, "header byte \(index) of \(count)")
+            return withUnsafeBytes(of: storage) { $0[index] }
+        }
+
+        mutating func removeAll() {
+            storage = (0, 0)
+            used = 0
         }
     }
 }

@@ -10,15 +10,16 @@
 /// the first byte that makes the stream invalid, even in the middle of a frame, so the caller
 /// can fail the connection with `error.closeCode` (RFC 6455 §7.1.7).
 ///
-/// Memory: a 14-byte header scratch, the current data message (≤ `maxMessageBytes`) and the
+/// Memory: a 14-byte inline header scratch, the current data message (≤ `maxMessageBytes`) and the
 /// current control payload (≤ 125 bytes). Not thread-safe; owned by the connection's loop.
 public struct WebSocketFrameDecoder: Sendable {
     /// The frame header fields the payload phase needs.
     struct FrameHeader: Equatable, Sendable {
-        var opcode: WebSocketOpcode
-        var isFinal: Bool
+        // Widest field first: the header lives in every connection's decoder state (15 B).
         var payloadLength: UInt64
         var maskingKey: WebSocketMaskingKey?
+        var opcode: WebSocketOpcode
+        var isFinal: Bool
     }
 
     /// Where the decoder stands in the byte stream (compare SwiftNIO's `DecoderState`).
@@ -37,7 +38,7 @@ public struct WebSocketFrameDecoder: Sendable {
         case readingHeader
         /// Copying the payload of `frame`: `remaining` bytes are still due and `phase` (0–3)
         /// is the masking-key index of the next one.
-        case readingPayload(FrameHeader, remaining: UInt64, phase: Int)
+        case readingPayload(FrameHeader, remaining: UInt64, phase: UInt8)
         /// The peer's close frame was delivered; RFC 6455 §5.5.1 lets no data follow it, so
         /// later input is discarded.
         case closed
@@ -50,22 +51,22 @@ public struct WebSocketFrameDecoder: Sendable {
         case text, binary
     }
 
-    /// Our side of the connection: `.server` demands masked frames, `.client` unmasked ones.
-    public let role: WebSocketRole
+    // Stored properties are ordered widest first: one decoder lives in every connection.
     /// Largest data message accepted, in bytes, summed over its fragments.
     public let maxMessageBytes: Int
-
-    var state: State = .readingHeader
-    /// Header bytes of the frame being read (scratch, reused; at most 14).
-    var headerBytes: [UInt8] = []
     /// Unmasked payload of the data message in progress (all fragments so far).
     var message: [UInt8] = []
-    /// Kind of the data message in progress, nil between messages.
-    var messageKind: MessageKind?
-    /// UTF-8 state of `message` when it is text, carried across fragments and partial frames.
-    var messageUTF8 = UTF8Validator()
     /// Unmasked payload of the control frame in progress (at most 125 bytes).
     var control: [UInt8] = []
+    /// UTF-8 state of `message` when it is text, carried across fragments and partial frames.
+    var messageUTF8 = UTF8Validator()
+    var state: State = .readingHeader
+    /// Header bytes of the frame being read (at most 14, stored inline: no heap per connection).
+    var headerBytes = HeaderBytes()
+    /// Kind of the data message in progress, nil between messages.
+    var messageKind: MessageKind?
+    /// Our side of the connection: `.server` demands masked frames, `.client` unmasked ones.
+    public let role: WebSocketRole
 
     /// - Parameters:
     ///   - role: our side of the connection.
@@ -75,7 +76,6 @@ public struct WebSocketFrameDecoder: Sendable {
         precondition(maxMessageBytes >= 0, "maxMessageBytes must not be negative")
         self.role = role
         self.maxMessageBytes = maxMessageBytes
-        headerBytes.reserveCapacity(14)
     }
 
     /// True once the peer's close frame was delivered.
@@ -105,7 +105,7 @@ public struct WebSocketFrameDecoder: Sendable {
                 case .readingPayload(let frame, let remaining, let phase):
                     guard index < input.count else { return }
                     index = try consumePayload(input, from: index, frame: frame, remaining: remaining,
-                                               phase: phase, events: &events)
+                                               phase: Int(phase), events: &events)
                 }
             }
         } catch {
@@ -153,7 +153,7 @@ public struct WebSocketFrameDecoder: Sendable {
         if left == 0 {
             try finishFrame(frame, events: &events)
         } else {
-            state = .readingPayload(frame, remaining: left, phase: (phase + count) & 3)
+            state = .readingPayload(frame, remaining: left, phase: UInt8((phase + count) & 3))
         }
         return start + count
     }
