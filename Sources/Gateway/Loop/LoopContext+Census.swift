@@ -9,8 +9,8 @@ extension LoopContext {
         for list in playerSessions.values {
             for session in list.sessions {
                 if session.wantsAllPersonal { wildcard = true }
-                for s in session.subscriptions { keys.insert(s.interestKey) }
-                for s in session.watching { keys.insert(InterestTracker.Key(board: s.board, window: s.window, scope: .global)) }
+                for s in session.subscriptions.elements { keys.insert(s.interestKey) }
+                for s in session.watching.elements { keys.insert(InterestTracker.Key(board: s.board, window: s.window, scope: .global)) }
             }
         }
         return (Array(keys), wildcard)
