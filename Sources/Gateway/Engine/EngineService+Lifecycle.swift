@@ -27,7 +27,7 @@ extension EngineService {
     /// Applies what is pending and calls `done` once every batch is durable and released.
     func drain(_ done: @escaping () -> Void) {
         flush()
-        if inflight.isEmpty {
+        if releaser.pendingCount == 0 {
             done()
         } else {
             loop.schedule(after: .milliseconds(2)) { [unowned self] in self.drain(done) }

@@ -28,8 +28,9 @@ final class EngineService {
     /// Operations of ticks not yet handed to the journal (mutations join the next tick).
     var tickOperations: [EngineOperation] = []
 
-    /// Ticks handed to the journal and not yet durable, oldest first.
-    var inflight: [Tick] = []
+    /// Ticks handed to the journal and not yet released (TickReleaser: released in order by
+    /// whichever thread learns they are durable).
+    let releaser: TickReleaser
     var nextTickID: UInt64 = 1
     var storageFailure: String?
 
@@ -45,14 +46,12 @@ final class EngineService {
     /// Which sets anyone follows (EngineService+Interest).
     var interest: InterestTracker
 
-    /// A batch waiting for durability: what to release when it is.
+    /// A batch being built: what to release once it is durable.
     struct Tick {
         var id: UInt64
         var replies: [(ReplyTarget, EngineReply)] = []
         var fanout: [FanoutBatch?] = []
         var appliedAt: UInt64 = 0
-        var loggedAt: UInt64 = 0
-        var durable = false
     }
 
     init(engine: LeaderboardEngine, configuration: GatewayConfiguration, journal: any EngineJournal,
@@ -67,6 +66,7 @@ final class EngineService {
         self.log = log
         self.clock = clock
         self.topPages = topPages
+        releaser = TickReleaser(loops: loops, metrics: metrics)
         interest = InterestTracker(lingerMillis: Int64(configuration.push.resumeAgeSeconds) * 1000 + 3 * Self.censusIntervalMillis)
         tickBuffer.reserveCapacity(64 << 10)
     }
@@ -188,52 +188,35 @@ final class EngineService {
         metrics.ingestDuplicate.add(duplicate)
     }
 
-    /// Hands the tick's operations to the journal; releases its output once durable.
+    /// Hands the tick's operations to the journal; its output is released once durable, in
+    /// order, by `releaser` on the log writer's thread.
     func commit(_ tick: inout Tick) {
         let operations = tickOperations
         tickOperations.removeAll(keepingCapacity: true)
         metrics.ticks.add(1)
-        tick.loggedAt = MonotonicClock.system.now()
         let id = tick.id
-        inflight.append(tick)
+        releaser.register(id, TickReleaser.Output(replies: tick.replies, fanout: tick.fanout,
+                                                  loggedAt: MonotonicClock.system.now()))
+        tick.replies = []
+        tick.fanout = []
         if operations.isEmpty {
-            tickDurable(id, .success(0))
+            releaser.complete(id, .success(0))
             return
         }
-        let handle = self.handle!
+        let handle = self.handle!, releaser = self.releaser
         journal.append(operations) { result in
-            handle.run { service in service.tickDurable(id, result) }
+            releaser.complete(id, result)
+            if case let .failure(error) = result { handle.run { service in service.journalFailed(error) } }
         }
         journal.snapshotIfDue(engine, nowMilliseconds: nowMilliseconds)
     }
 
-    /// The journal reports a tick durable (or failed); release ticks in order.
-    func tickDurable(_ id: UInt64, _ result: Result<UInt64, any Error>) {
-        if case let .failure(error) = result, storageFailure == nil {
-            storageFailure = "\(error)"
-            gate.set(.failed)
-            log.error("write-ahead log failed: \(error); refusing writes from now on")
-        }
-        if let i = inflight.firstIndex(where: { $0.id == id }) { inflight[i].durable = true }
-        while let first = inflight.first, first.durable {
-            inflight.removeFirst()
-            release(first)
-        }
-    }
-
-    private func release(_ tick: Tick) {
-        metrics.commitLatency.observe(nanoseconds: Int(MonotonicClock.system.now() - tick.loggedAt))
-        if let storageFailure {
-            for (reply, _) in tick.replies {
-                reply.send(.http(.error(.serviceUnavailable, "storage_failed", "not durable: \(storageFailure)")))
-            }
-            return
-        }
-        for (reply, message) in tick.replies { reply.send(message) }
-        for (i, batch) in tick.fanout.enumerated() {
-            guard let batch else { continue }
-            loops[i].execute { loop in (loop.context as? LoopContext)?.dispatch(batch) }
-        }
+    /// The journal failed: refuse writes from now on (the failed ticks' requests got 503).
+    func journalFailed(_ error: any Error) {
+        guard storageFailure == nil else { return }
+        storageFailure = "\(error)"
+        gate.set(.failed)
+        log.error("write-ahead log failed: \(error); refusing writes from now on")
     }
 
     /// Runs `operation` (a mutation) after pending scores, logs it with this tick, and replies
