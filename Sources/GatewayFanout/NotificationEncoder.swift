@@ -7,6 +7,9 @@ import LeaderboardEngine
 public struct NotificationEncoder {
     private var writer = JSONWriter(capacity: 4096)
     private var labels: [LabelKey: String] = [:]
+    /// The last label asked for: a tick's messages mostly share one board window period, so this
+    /// answers most lookups without hashing.
+    private var lastLabel: (key: LabelKey, label: String)?
 
     private struct LabelKey: Hashable {
         var board: BoardIndex
@@ -19,10 +22,16 @@ public struct NotificationEncoder {
     /// The period label of a window period (cached).
     public mutating func periodLabel(_ engine: LeaderboardEngine, _ board: BoardIndex, _ window: WindowKind, _ start: Int64) -> String {
         let key = LabelKey(board: board, window: window, start: start)
-        if let label = labels[key] { return label }
-        let label = engine.definition(of: board).calendar.period(window, containing: start == .min ? 0 : start).label
-        if labels.count > 4096 { labels.removeAll(keepingCapacity: true) }
-        labels[key] = label
+        if let last = lastLabel, last.key == key { return last.label }
+        let label: String
+        if let known = labels[key] {
+            label = known
+        } else {
+            label = engine.definition(of: board).calendar.period(window, containing: start == .min ? 0 : start).label
+            if labels.count > 4096 { labels.removeAll(keepingCapacity: true) }
+            labels[key] = label
+        }
+        lastLabel = (key, label)
         return label
     }
 
@@ -31,7 +40,7 @@ public struct NotificationEncoder {
         writer.reset()
         writer.beginObject()
         writer.key("type"); writer.string(type)
-        writer.key("board"); writer.string(engine.definition(of: board).id)
+        writer.key("board"); writer.string(engine.id(of: board))
         writer.key("window"); writer.string(window.rawValue)
         writer.key("period"); writer.string(periodLabel(engine, board, window, periodStart))
         writer.key("scope")
@@ -68,7 +77,7 @@ public struct NotificationEncoder {
         case .topEntry, .topExit:
             writer.key("rank"); writer.int(n.newRank)
             writer.key("score"); writer.int(n.score)
-            writer.key("depth"); writer.int(engine.definition(of: n.board).notifyDepth)
+            writer.key("depth"); writer.int(engine.notifyDepth(of: n.board))
         }
         writer.endObject()
         appendBody(into: &out)

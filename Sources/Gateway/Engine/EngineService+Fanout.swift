@@ -82,7 +82,7 @@ extension EngineService {
            engine.topEntries(board: key.board, window: key.window, scope: key.scope, limit: 0)?.1 == stream.snapshotSize {
             return cached
         }
-        let depth = engine.definition(of: key.board).notifyDepth
+        let depth = engine.notifyDepth(of: key.board)
         var body: [UInt8] = []
         stream.snapshotSize = 0
         if let (period, size, entries) = engine.topEntries(board: key.board, window: key.window, scope: key.scope, limit: depth) {

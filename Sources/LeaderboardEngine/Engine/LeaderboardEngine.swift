@@ -33,6 +33,12 @@ public final class LeaderboardEngine {
 
     public func definition(of board: BoardIndex) -> BoardDefinition { boards[Int(board)].definition }
 
+    /// The board's id, without copying its whole definition (hot path of message encoding).
+    public func id(of board: BoardIndex) -> String { boards[Int(board)].definition.id }
+
+    /// The board's notification depth K.
+    public func notifyDepth(of board: BoardIndex) -> Int { boards[Int(board)].definition.notifyDepth }
+
     public var definitions: [BoardDefinition] { boards.map(\.definition) }
 
     /// Creates or updates a board. Updating may change windows, scopes, depth, range and archive
