@@ -55,16 +55,25 @@ extension LeaderboardEngine {
                      periodStart: w.period.start, scope: key.set.scope, oldRank: oldRank, newRank: newRank, score: score)
     }
 
-    /// Rows that entered, moved (rank or score changed) or left between two top-K lists.
+    /// Rows that entered, moved or left between two top-K lists. `moved` is compact: it lists the
+    /// rows whose score changed, not the rows that only shifted because others moved, so a client
+    /// rebuilds the new list by dropping the left and listed rows, placing the listed rows at their
+    /// ranks and filling the other ranks with the remaining rows in their old order. When that
+    /// would not give `after` (a score that changed and came back within the batch re-orders a
+    /// tie), every row whose rank or score changed is listed instead.
     static func diff(_ before: [RankedEntry], _ after: [RankedEntry], ref: SetRef, period: Int64, size: Int) -> BoardDiff {
         var previous: [PlayerIndex: RankedEntry] = [:]
         previous.reserveCapacity(before.count)
         for e in before { previous[e.player] = e }
         var entered: [BoardDiff.Row] = [], moved: [BoardDiff.Row] = [], left: [BoardDiff.Row] = []
+        var shifted: [BoardDiff.Row] = []
         for e in after {
             if let old = previous.removeValue(forKey: e.player) {
-                if old.rank != e.rank || old.score != e.score {
-                    moved.append(.init(player: e.player, rank: e.rank, previousRank: old.rank, score: e.score))
+                let row = BoardDiff.Row(player: e.player, rank: e.rank, previousRank: old.rank, score: e.score)
+                if old.score != e.score {
+                    moved.append(row)
+                } else if old.rank != e.rank {
+                    shifted.append(row)
                 }
             } else {
                 entered.append(.init(player: e.player, rank: e.rank, previousRank: 0, score: e.score))
@@ -73,7 +82,27 @@ extension LeaderboardEngine {
         for e in before where previous[e.player] != nil {
             left.append(.init(player: e.player, rank: 0, previousRank: e.rank, score: e.score))
         }
+        if !shifted.isEmpty && !Self.rebuilds(before, after, listed: Set((entered + moved).map(\.player)), left: previous) {
+            moved = (moved + shifted).sorted { $0.rank < $1.rank }
+        }
         return BoardDiff(board: ref.board, window: ref.window, periodStart: period, scope: ref.scope,
                          entered: entered, moved: moved, left: left, size: size)
+    }
+
+    /// Whether the rows of `after` that are not listed are exactly the rows of `before` that are
+    /// neither listed nor left, in the same order (what a client of a compact diff assumes).
+    private static func rebuilds(_ before: [RankedEntry], _ after: [RankedEntry], listed: Set<PlayerIndex>,
+                                 left: [PlayerIndex: RankedEntry]) -> Bool {
+        var i = 0
+        func skipGone() {
+            while i < before.count && (listed.contains(before[i].player) || left[before[i].player] != nil) { i += 1 }
+        }
+        for e in after where !listed.contains(e.player) {
+            skipGone()
+            guard i < before.count && before[i].player == e.player else { return false }
+            i += 1
+        }
+        skipGone()
+        return i == before.count
     }
 }
