@@ -16,6 +16,12 @@ let engineSettings: [SwiftSetting] = Context.environment["OVERTAKE_PORTABLE"] ==
 let engineSettings: [SwiftSetting] = []
 #endif
 
+// Release builds skip the run-time exclusivity checks (the compile-time ones stay, and debug
+// builds, which `swift test` uses, keep the run-time ones): they cost ~10 % of the engine and
+// I/O threads under load (swift_beginAccess, its thread-local access set), measured in
+// BENCHMARKS.md.
+let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Overtake",
     products: [
@@ -28,14 +34,14 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
 
-        .target(name: "LeaderboardEngine", swiftSettings: engineSettings),
-        .target(name: "LeaderboardStorage", dependencies: ["LeaderboardEngine", "CSystem"]),
-        .target(name: "GatewayProtocols", dependencies: ["COpenSSL"]),
-        .target(name: "GatewayNet", dependencies: ["CSystem", "COpenSSL"]),
-        .target(name: "GatewayFanout", dependencies: ["LeaderboardEngine", "GatewayProtocols", "GatewayNet"]),
+        .target(name: "LeaderboardEngine", swiftSettings: engineSettings + releaseSettings),
+        .target(name: "LeaderboardStorage", dependencies: ["LeaderboardEngine", "CSystem"], swiftSettings: releaseSettings),
+        .target(name: "GatewayProtocols", dependencies: ["COpenSSL"], swiftSettings: releaseSettings),
+        .target(name: "GatewayNet", dependencies: ["CSystem", "COpenSSL"], swiftSettings: releaseSettings),
+        .target(name: "GatewayFanout", dependencies: ["LeaderboardEngine", "GatewayProtocols", "GatewayNet"], swiftSettings: releaseSettings),
         .target(name: "Gateway", dependencies: [
             "LeaderboardEngine", "LeaderboardStorage", "GatewayProtocols", "GatewayNet", "GatewayFanout", "COpenSSL",
-        ]),
+        ], swiftSettings: releaseSettings),
         .executableTarget(name: "overtake", dependencies: ["Gateway"]),
         .executableTarget(name: "overtake-bench", dependencies: [
             "LeaderboardEngine", "LeaderboardStorage", "GatewayProtocols",
