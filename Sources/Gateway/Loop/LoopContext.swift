@@ -20,6 +20,9 @@ final class LoopContext {
     var playerSessions: [PlayerIndex: SessionList] = [:]
     var streamSessions: [StreamKey: [PushSession]] = [:]
     var latestSnapshots: [StreamKey: FanoutBatch.Snapshot] = [:]
+    /// Sessions queued to by the dispatch in progress, and its stamp (see `dispatch`).
+    private var touchedSessions: [PushSession] = []
+    private var dispatchStamp: UInt32 = 0
     var framer = MessageFramer()
     var responseEncoder: HTTPResponseEncoder
     /// WebSocket timeouts and limits, one instance shared by the loop's connections.
@@ -99,14 +102,20 @@ final class LoopContext {
     func dispatch(_ batch: FanoutBatch) {
         let enqueuedAt = loop.now
         for (key, snapshot) in batch.snapshots { latestSnapshots[key] = snapshot }
-        var touched: [ObjectIdentifier: PushSession] = [:]
+        // Each session that got something is pumped once: a stamp per dispatch marks it (no set
+        // of sessions to hash per message).
+        dispatchStamp = dispatchStamp == .max ? 1 : dispatchStamp + 1
+        let stamp = dispatchStamp
         for entry in batch.entries {
             func deliver(_ session: PushSession) {
                 guard session.accepts(entry) else { return }
                 session.enqueue(OutboundQueue.Item(bytes: batch.bytes, range: entry.range, kind: entry.kind, priority: entry.priority,
                                                    sequence: entry.sequence, isPersonal: entry.priority != .p3,
                                                    stream: entry.target.stream, enqueuedAt: enqueuedAt))
-                touched[ObjectIdentifier(session)] = session
+                if session.dispatchStamp != stamp {
+                    session.dispatchStamp = stamp
+                    touchedSessions.append(session)
+                }
             }
             switch entry.target {
             case let .player(p):
@@ -119,9 +128,10 @@ final class LoopContext {
                 for session in streamSessions[key] ?? [] { deliver(session) }
             }
         }
-        for session in touched.values { session.pump() }
+        for session in touchedSessions { session.pump() }
         let latency = Int(MonotonicClock.system.now() &- batch.appliedAt)
-        if !touched.isEmpty { shared.metrics.notificationLatency.observe(nanoseconds: latency) }
+        if !touchedSessions.isEmpty { shared.metrics.notificationLatency.observe(nanoseconds: latency) }
+        touchedSessions.removeAll(keepingCapacity: true)
     }
 
     func register(_ session: PushSession, player: PlayerIndex) {

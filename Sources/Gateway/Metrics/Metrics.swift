@@ -27,7 +27,8 @@ final class Metrics: Sendable {
     let batchEvents = Histogram(bounds: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536])
     let tickDuration = Histogram()
     let commitLatency = Histogram()
-    let notificationsSent = Dictionary(uniqueKeysWithValues: Priority.allCases.map { ($0, Counter()) })
+    /// By priority (indexed by `Priority.rawValue`).
+    let notificationsSent = Priority.allCases.map { _ in Counter() }
     let notificationsProduced = Counter()
     let notificationLatency = Histogram()
     let queueBytes = Counter()
@@ -72,7 +73,7 @@ final class Metrics: Sendable {
         family("overtake_notifications_total", "counter", "Personal and spectator messages produced by the detector.")
         out += "overtake_notifications_total \(notificationsProduced.value)\n"
         family("overtake_notifications_sent_total", "counter", "Messages written to client connections by priority.")
-        for p in Priority.allCases { out += "overtake_notifications_sent_total{priority=\"\(p.label)\"} \(notificationsSent[p]!.value)\n" }
+        for p in Priority.allCases { out += "overtake_notifications_sent_total{priority=\"\(p.label)\"} \(notificationsSent[p.rawValue].value)\n" }
         family("overtake_notification_latency_seconds", "histogram", "From applying a score event to writing its notifications to sockets.")
         notificationLatency.render("overtake_notification_latency_seconds", into: &out)
         family("overtake_queue_bytes", "gauge", "Bytes queued for client connections (priority queues plus socket buffers).")

@@ -51,6 +51,8 @@ class PushSession: EngineReplyReceiver {
     var resumePending = false
     /// Deliver every personal message (SSE personal stream without filters).
     var wantsAllPersonal = false
+    /// The loop's dispatch that last queued to this session (LoopContext pumps each once).
+    var dispatchStamp: UInt32 = 0
 
     init(context: LoopContext, connection: Connection, framing: Framing) {
         self.context = context
@@ -61,6 +63,8 @@ class PushSession: EngineReplyReceiver {
     var metrics: Metrics { context.shared.metrics }
     var push: GatewayConfiguration.Push { context.shared.configuration.push }
 
+    /// Whether a fan-out entry is for this session (personal: subscribed or watched; spectator
+    /// streams are filtered by `enqueue`).
     func accepts(_ entry: FanoutBatch.Entry) -> Bool {
         switch entry.target {
         case .player:
@@ -70,8 +74,10 @@ class PushSession: EngineReplyReceiver {
             }
             // Watching implies the global scope of that board window.
             return entry.scope.isGlobal && rare?.watching.contains(Subscription(board: entry.board, window: entry.window, scope: 0)) == true
-        case let .stream(key):
-            return rare?.spectating[key] != nil
+        case .stream:
+            // `enqueue` drops stream messages for streams this session does not spectate (one
+            // lookup there instead of two).
+            return rare != nil
         }
     }
 
@@ -103,8 +109,8 @@ class PushSession: EngineReplyReceiver {
             guard item.sequence > lastPseq else { return }
             lastPseq = item.sequence
         } else if let stream = item.stream, item.sequence != 0 {
-            guard let rare, let last = rare.spectating[stream], item.sequence > last else { return }
-            rare.spectating[stream] = item.sequence
+            guard let rare, let i = rare.spectating.index(forKey: stream), item.sequence > rare.spectating.values[i] else { return }
+            rare.spectating.values[i] = item.sequence
         }
         queue.push(item)
     }
@@ -134,11 +140,15 @@ class PushSession: EngineReplyReceiver {
             return
         }
         let t = context.now
+        var sent = SIMD4<Int>()
         while connection.isWritable, let item = queue.pop() {
             seq += 1
             context.framer.write(item, seq: seq, t: t, framing: framing, to: connection)
-            metrics.notificationsSent[item.priority]!.add(1)
+            sent[item.priority.rawValue] &+= 1
         }
+        // One shared-counter update per priority per pump, not one per message: the counters
+        // are atomics every loop writes.
+        for p in 0..<4 where sent[p] != 0 { metrics.notificationsSent[p].add(sent[p]) }
         if !queue.isEmpty { context.markBacklogged(self) }
         account()
     }
