@@ -57,6 +57,8 @@ enum ConfigurationSchema {
         .int("push.max_personal_age_ms", \.push.maxPersonalAgeMilliseconds, 1...3_600_000, unit: "ms", "Age of the oldest queued personal message that disconnects."),
         .int("push.resume_messages", \.push.resumeMessages, 0...1_000_000, "Personal messages kept per player for resume."),
         .int("push.resume_bytes", \.push.resumeBytes, 0...1_073_741_824, unit: "B", "Bytes of personal messages kept per player for resume."),
+        .int("push.resume_total_bytes", \.push.resumeTotalBytes, 0...68_719_476_736, unit: "B",
+             "Bytes of personal messages kept for resume across all players; above it the oldest go first."),
         .int("push.socket_send_buffer_bytes", \.push.socketSendBufferBytes, 0...268_435_456, unit: "B", "SO_SNDBUF of WebSocket/SSE connections (0 = system default)."),
         .int("push.resume_age_seconds", \.push.resumeAgeSeconds, 0...86_400, unit: "s", "How long after disconnecting a player can resume."),
         ConfigurationKey(path: "boards", kind: .boards, unit: "", help: "Boards created (or updated) at start.",

@@ -92,6 +92,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// Personal messages kept per player for `resume`, and their bytes at most.
         public var resumeMessages = 256
         public var resumeBytes = 64 << 10
+        public var resumeTotalBytes = 256 << 20
         /// Kernel send buffer of a push connection (SO_SNDBUF), so a stalled reader cannot make
         /// the kernel hold megabytes before backpressure starts; 0 leaves the system default.
         public var socketSendBufferBytes = 256 << 10

@@ -43,9 +43,10 @@ extension EngineService {
             let kind = encoder.encode(n, engine: engine, into: &acc.bytes)
             let range = start..<acc.bytes.count
             let priority: Priority = n.isSocial ? .p2 : .p1
-            presence.update(slot: slot) { pres in
-                pres.remember(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]), limit: resumeLimit,
-                              maxBytes: resumeBytes)
+            if resumeLimit > 0 {
+                let box = presence.update(slot: slot) { pres in pres.resumeBox() }
+                let message = ResumeBuffer.Message(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]))
+                resumeBudget.store(pseq, in: box) { $0.append(message, maxCount: resumeLimit, maxBytes: resumeBytes) }
             }
             presence[slot: slot].sessionsPerLoop.forEachLoop { i in
                 acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,
@@ -53,6 +54,10 @@ extension EngineService {
             }
         }
         metrics.notificationsProduced.add(outcome.notifications.count)
+        if !outcome.notifications.isEmpty {
+            metrics.resumeBytes.set(resumeBudget.totalBytes)
+            metrics.resumeEvictions.set(resumeBudget.evictions)
+        }
         for d in outcome.diffs {
             let key = StreamKey(board: d.board, window: d.window, scope: d.scope)
             // In place, like presence above: a copy would duplicate the replay buffer per diff.

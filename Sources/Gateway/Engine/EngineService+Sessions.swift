@@ -27,11 +27,12 @@ struct Presence {
         pseq = base
     }
 
-    mutating func remember(pseq: UInt64, kind: MessageKind, priority: Priority, body: [UInt8], limit: Int, maxBytes: Int) {
-        guard limit > 0 else { return }
-        let box = recent ?? ResumeBufferBox()
+    /// The resume buffer, allocated on first use.
+    mutating func resumeBox() -> ResumeBufferBox {
+        if let recent { return recent }
+        let box = ResumeBufferBox()
         recent = box
-        box.buffer.append(.init(pseq: pseq, kind: kind, priority: priority, body: body), maxCount: limit, maxBytes: maxBytes)
+        return box
     }
 }
 
@@ -94,7 +95,11 @@ extension EngineService {
     /// Drops players whose resume window has passed: they leave the audience.
     func expirePresence() {
         let cutoff = nowMilliseconds - Int64(configuration.push.resumeAgeSeconds) * 1000
+        for record in presence.records where record.sessions == 0 && record.disconnectedAt <= cutoff {
+            if let box = record.recent { resumeBudget.released(box) }
+        }
         let expired = presence.removeAll { $0.sessions == 0 && $0.disconnectedAt <= cutoff }
+        metrics.resumeBytes.set(resumeBudget.totalBytes)
         for p in expired { _ = try? engine.setInAudience(engine.players.name(of: p), false) }
         metrics.playersPresent.set(presence.count)
     }

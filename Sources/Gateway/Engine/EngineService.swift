@@ -36,6 +36,8 @@ final class EngineService {
 
     // Sessions and streams (see EngineService+Sessions).
     var presence = PresenceTable()
+    /// The byte budget over all resume buffers (`push.resume_total_bytes`).
+    var resumeBudget: ResumeBudget
     var streams: [StreamKey: StreamState] = [:]
     var watchCounts: [WatchKey: Int] = [:]
     var encoder = NotificationEncoder()
@@ -67,6 +69,7 @@ final class EngineService {
         self.clock = clock
         self.topPages = topPages
         releaser = TickReleaser(loops: loops, metrics: metrics)
+        resumeBudget = ResumeBudget(limitBytes: configuration.push.resumeTotalBytes)
         interest = InterestTracker(lingerMillis: Int64(configuration.push.resumeAgeSeconds) * 1000 + 3 * Self.censusIntervalMillis)
         tickBuffer.reserveCapacity(64 << 10)
     }

@@ -16,8 +16,11 @@ struct ResumeBuffer {
     private(set) var bytes = 0
 
     /// Appends a message, then drops the oldest while over `maxCount` messages or `maxBytes`.
-    mutating func append(_ message: Message, maxCount: Int, maxBytes: Int) {
-        guard maxCount > 0, message.body.count <= maxBytes else { return }
+    /// Returns the change in buffered bytes (added minus dropped).
+    @discardableResult
+    mutating func append(_ message: Message, maxCount: Int, maxBytes: Int) -> Int {
+        let before = bytes
+        guard maxCount > 0, message.body.count <= maxBytes else { return 0 }
         if ring.count < maxCount {
             if head != 0 { normalize() }
             ring.append(message)
@@ -28,10 +31,14 @@ struct ResumeBuffer {
         count += 1
         bytes += message.body.count
         while bytes > maxBytes || count > maxCount { dropOldest() }
+        return bytes - before
     }
 
-    private mutating func dropOldest() {
-        guard count > 0 else { return }
+    /// Drops the oldest message; returns its size in bytes (0 when empty).
+    @discardableResult
+    mutating func dropOldest() -> Int {
+        guard count > 0 else { return 0 }
+        let dropped = ring[head].body.count
         bytes -= ring[head].body.count
         ring[head].body = []
         head = (head + 1) % ring.count
@@ -40,6 +47,7 @@ struct ResumeBuffer {
             ring.removeAll()
             head = 0
         }
+        return dropped
     }
 
     /// Reorders the ring so the oldest is at index 0 (before it grows).
@@ -56,6 +64,8 @@ struct ResumeBuffer {
 
     /// The oldest buffered pseq, if any.
     var oldestPseq: UInt64? { count > 0 ? ring[head].pseq : nil }
+    /// The newest buffered pseq, if any.
+    var newestPseq: UInt64? { count > 0 ? ring[(head + count - 1) % ring.count].pseq : nil }
 }
 
 /// Heap box for a player's resume buffer, allocated only once the player gets a message.

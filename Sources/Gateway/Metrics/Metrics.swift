@@ -36,6 +36,8 @@ final class Metrics: Sendable {
     let disconnects = Dictionary(uniqueKeysWithValues: DisconnectReason.allCases.map { ($0, Counter()) })
     let spectatorStreams = Counter()
     let playersPresent = Counter()
+    let resumeBytes = Counter()
+    let resumeEvictions = Counter()
     let snapshotsWritten = Counter()
     let ready = Counter()
 
@@ -90,6 +92,10 @@ final class Metrics: Sendable {
         out += "overtake_spectator_streams \(spectatorStreams.value)\n"
         family("overtake_players_present", "gauge", "Players connected or within their resume window.")
         out += "overtake_players_present \(playersPresent.value)\n"
+        family("overtake_resume_bytes", "gauge", "Bytes of personal messages buffered for resume, all players.")
+        out += "overtake_resume_bytes \(resumeBytes.value)\n"
+        family("overtake_resume_evictions_total", "counter", "Buffered personal messages dropped to stay within push.resume_total_bytes.")
+        out += "overtake_resume_evictions_total \(resumeEvictions.value)\n"
         family("overtake_snapshots_total", "counter", "Snapshots written.")
         out += "overtake_snapshots_total \(snapshotsWritten.value)\n"
         return out
