@@ -68,10 +68,7 @@ extension HTTPConnection {
             break
         }
         if shared.gate.state != .ready {
-            let state = shared.gate.state
-            respondLocally(.error(.serviceUnavailable, state == .recovering ? "recovering" : "unavailable",
-                                  state == .recovering ? "recovering from the log; try again shortly" : "the gateway is \(state)",
-                                  headers: [("Retry-After", "1")]), close: close, head: isHead)
+            respondLocally(Self.notReady(shared.gate.state), close: close, head: isHead)
             return
         }
         do throws(BadParameter) {
@@ -82,6 +79,21 @@ extension HTTPConnection {
     }
 
     private func closeRequested(_ head: HTTPRequestHead) -> Bool { shared.gate.state == .stopping }
+
+    /// The 503 for an engine request while the gateway is not ready. Recovering and stopping
+    /// are temporary (Retry-After); a failed write-ahead log is not: the in-memory state may hold
+    /// a batch that is not durable, so the gateway refuses requests until it is restarted.
+    static func notReady(_ state: IngestGate.State) -> HTTPReply {
+        switch state {
+        case .recovering:
+            .error(.serviceUnavailable, "recovering", "recovering from the log; try again shortly", headers: [("Retry-After", "1")])
+        case .failed:
+            .error(.serviceUnavailable, "storage_failed",
+                   "the write-ahead log failed; requests are refused until the gateway is restarted")
+        case .stopping, .ready:
+            .error(.serviceUnavailable, "unavailable", "the gateway is \(state)", headers: [("Retry-After", "1")])
+        }
+    }
 
     private func dispatch(_ route: Route, _ head: HTTPRequestHead, _ body: [UInt8], close: Bool) throws(BadParameter) {
         let engine = shared.engine
