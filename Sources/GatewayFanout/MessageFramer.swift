@@ -33,6 +33,7 @@ public struct MessageFramer {
         // A snapshot item from coalescing is a whole body too (the engine encodes bodies brace-less).
         let bodyLength = item.range.count
         scratch.removeAll(keepingCapacity: true)
+        connection.beginMessage()
         switch framing {
         case .webSocket:
             encoder.writeHeader(.text, payloadLength: prefix.count + bodyLength, into: &scratch)

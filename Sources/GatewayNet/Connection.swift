@@ -79,6 +79,20 @@ public final class Connection {
 
     /// Queues a copy of `bytes`; written at the end of the loop iteration (or by `flush`).
     /// Ignored once a close was requested.
+    /// Marks the next bytes written as the start of a message (see
+    /// `discardUnstartedOutput`). No effect on TLS connections (their queue holds ciphertext).
+    public func beginMessage() {
+        if tls == nil { outbound.beginMessage() }
+    }
+
+    /// Drops queued messages that have not started to reach the socket, keeping the rest of a
+    /// message partly written, so what is written next (a close frame) follows promptly. Returns
+    /// the bytes dropped (0 on TLS connections, whose queued ciphertext cannot be cut).
+    @discardableResult
+    public func discardUnstartedOutput() -> Int {
+        tls == nil ? outbound.discardUnstartedMessages() : 0
+    }
+
     public func write(copying bytes: UnsafeRawBufferPointer) {
         guard acceptsWrites else { return }
         if let tls {

@@ -33,23 +33,31 @@ public enum FlushOutcome: Equatable, Sendable {
 public struct OutboundBuffer: ~Copyable {
     enum Chunk {
         /// A region (offset, count) of an owned chunk. Small copies (frame headers, prefixes)
-        /// from many messages share one chunk even when shared slices sit between them.
-        case owned(ByteChunk, Int, Int)
+        /// from many messages share one chunk even when shared slices sit between them. The
+        /// flag: the region starts a message (see `beginMessage`).
+        case owned(ByteChunk, Int, Int, Bool)
         /// A slice (offset, count) of shared bytes: many small messages encoded into one
-        /// shared buffer per tick are queued without copying.
-        case shared(SharedBytes, Int, Int)
+        /// shared buffer per tick are queued without copying. Flag as above.
+        case shared(SharedBytes, Int, Int, Bool)
 
         var base: UnsafeRawPointer {
             switch self {
-            case .owned(let chunk, let offset, _): UnsafeRawPointer(chunk.base) + offset
-            case .shared(let bytes, let offset, _): bytes.base + offset
+            case .owned(let chunk, let offset, _, _): UnsafeRawPointer(chunk.base) + offset
+            case .shared(let bytes, let offset, _, _): bytes.base + offset
             }
         }
 
         var count: Int {
             switch self {
-            case .owned(_, _, let count): count
-            case .shared(_, _, let count): count
+            case .owned(_, _, let count, _): count
+            case .shared(_, _, let count, _): count
+            }
+        }
+
+        var startsMessage: Bool {
+            switch self {
+            case .owned(_, _, _, let starts): starts
+            case .shared(_, _, _, let starts): starts
             }
         }
     }
@@ -64,8 +72,10 @@ public struct OutboundBuffer: ~Copyable {
     public private(set) var queuedBytes = 0
     public let watermarks: WriteWatermarks
     /// Sticky flag with hysteresis: set above `watermarks.high`, cleared at or below `low`.
-    /// Last, so the buffer packs into 49 bytes inside a connection.
+    /// Last, with `nextStartsMessage`, so the buffer packs into 50 bytes inside a connection.
     public private(set) var isAboveHighWatermark = false
+    /// The next append starts a message (set by `beginMessage`).
+    private var nextStartsMessage = false
 
     public init(watermarks: WriteWatermarks = WriteWatermarks()) {
         self.watermarks = watermarks
@@ -75,7 +85,7 @@ public struct OutboundBuffer: ~Copyable {
     /// Distinct owned buffers behind the queued entries (for tests of memory behaviour).
     var ownedBufferCount: Int {
         var seen: [ObjectIdentifier] = []
-        for case let .owned(chunk, _, _) in chunks where !seen.contains(ObjectIdentifier(chunk)) { seen.append(ObjectIdentifier(chunk)) }
+        for case let .owned(chunk, _, _, _) in chunks where !seen.contains(ObjectIdentifier(chunk)) { seen.append(ObjectIdentifier(chunk)) }
         return seen.count
     }
     /// Whether a fill buffer is held (false once everything was written).
@@ -113,10 +123,13 @@ public struct OutboundBuffer: ~Copyable {
         let offset = chunk.count
         let written = chunk.append(upTo: capacity, body)
         guard written > 0 else { return 0 }
-        if case let .owned(tail, tailOffset, tailCount)? = chunks.last, tail === chunk, tailOffset + tailCount == offset {
-            chunks[chunks.count - 1] = .owned(tail, tailOffset, tailCount + written)
+        let starts = nextStartsMessage
+        nextStartsMessage = false
+        if !starts, case let .owned(tail, tailOffset, tailCount, tailStarts)? = chunks.last, tail === chunk,
+           tailOffset + tailCount == offset {
+            chunks[chunks.count - 1] = .owned(tail, tailOffset, tailCount + written, tailStarts)
         } else {
-            chunks.append(.owned(chunk, offset, written))
+            chunks.append(.owned(chunk, offset, written, starts))
         }
         accountAppended(written)
         return written
@@ -131,8 +144,40 @@ public struct OutboundBuffer: ~Copyable {
     public mutating func append(_ bytes: SharedBytes, range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "slice outside the shared bytes")
         guard !range.isEmpty else { return }
-        chunks.append(.shared(bytes, range.lowerBound, range.count))
+        chunks.append(.shared(bytes, range.lowerBound, range.count, nextStartsMessage))
+        nextStartsMessage = false
         accountAppended(range.count)
+    }
+
+    /// Marks the next appended bytes as the start of a message (a frame, an event): the
+    /// boundaries `discardUnstartedMessages` may cut at. The start gets its own entry.
+    public mutating func beginMessage() {
+        nextStartsMessage = true
+    }
+
+    /// Drops the queued messages not one byte of which was written yet, keeping the rest of a
+    /// message partly written (so the stream stays well formed and what follows comes next).
+    /// Bytes appended without `beginMessage` count as part of the message before them. Returns
+    /// the bytes dropped.
+    @discardableResult
+    public mutating func discardUnstartedMessages() -> Int {
+        guard !chunks.isEmpty else { return 0 }
+        var keep = 0
+        if headOffset != 0 || !chunks[0].startsMessage {
+            keep = 1
+            while keep < chunks.count && !chunks[keep].startsMessage { keep += 1 }
+        }
+        guard keep < chunks.count else { return 0 }
+        var dropped = 0
+        for chunk in chunks[keep...] { dropped += chunk.count }
+        if keep == 0 {
+            removeAll()
+        } else {
+            chunks.removeSubrange(keep...)
+            queuedBytes -= dropped
+            if isAboveHighWatermark && queuedBytes <= watermarks.low { isAboveHighWatermark = false }
+        }
+        return dropped
     }
 
     /// Drops everything queued (used when the connection closes).
@@ -142,6 +187,7 @@ public struct OutboundBuffer: ~Copyable {
         headOffset = 0
         queuedBytes = 0
         isAboveHighWatermark = false
+        nextStartsMessage = false
     }
 
     /// Writes queued bytes to `fd` with up to `maxWritevCalls` writev calls of at most

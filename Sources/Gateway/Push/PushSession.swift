@@ -165,6 +165,9 @@ class PushSession: EngineReplyReceiver {
         metrics.disconnects[reason]!.add(1)
         context.shared.log.info("disconnecting \(connection.peerAddress().map { "\($0)" } ?? "client"): \(message)")
         queue.removeAll()
+        // The goodbye (1013, SSE error) must not wait behind the backlog the client is too slow
+        // to read: framed messages not yet started are dropped (the client resumes by pseq).
+        connection.discardUnstartedOutput()
         sendGoodbye(reason, message)
         closeSession()
     }
