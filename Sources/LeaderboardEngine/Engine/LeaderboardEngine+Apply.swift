@@ -60,14 +60,17 @@ extension LeaderboardEngine {
         }
         // Interning a player whose event is then refused (overflow) is harmless: replay does the same.
         let player = players.intern(e.player)
-        // First pass: combine for every window so an overflow rejects the event before any change.
+        // First pass (only `sum` can overflow): combine for every window so an overflow rejects
+        // the event before any change.
         var late: [WindowKind] = []
-        for w in board.windows {
-            let position = periodPosition(w, at)
-            if position < 0 { continue }
-            let current = position > 0 ? nil : w.global.score(of: player)
-            if def.scoreOperator.combine(current: current, incoming: e.score, order: def.order) == nil {
-                return reject(.scoreOverflow, outcome)
+        if def.scoreOperator == .sum {
+            for w in board.windows {
+                let position = periodPosition(w, at)
+                if position < 0 { continue }
+                let current = position > 0 ? nil : w.global.score(of: player)
+                if def.scoreOperator.combine(current: current, incoming: e.score, order: def.order) == nil {
+                    return reject(.scoreOverflow, outcome)
+                }
             }
         }
         if let region = e.region { changeRegion(player, to: players.internRegion(region), detector: detector) }
