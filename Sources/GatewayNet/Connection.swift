@@ -77,8 +77,6 @@ public final class Connection {
     /// False while queued output is above the high watermark (until it falls to the low one).
     public var isWritable: Bool { !outbound.isAboveHighWatermark }
 
-    /// Queues a copy of `bytes`; written at the end of the loop iteration (or by `flush`).
-    /// Ignored once a close was requested.
     /// Marks the next bytes written as the start of a message (see
     /// `discardUnstartedOutput`). No effect on TLS connections (their queue holds ciphertext).
     public func beginMessage() {
@@ -93,6 +91,8 @@ public final class Connection {
         tls == nil ? outbound.discardUnstartedMessages() : 0
     }
 
+    /// Queues a copy of `bytes`; written at the end of the loop iteration (or by `flush`).
+    /// Ignored once a close was requested.
     public func write(copying bytes: UnsafeRawBufferPointer) {
         guard acceptsWrites else { return }
         if let tls {

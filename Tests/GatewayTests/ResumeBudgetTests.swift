@@ -13,8 +13,7 @@ import TestSupport
 
     private func store(_ budget: inout ResumeBudget, _ box: ResumeBufferBox, _ pseq: UInt64, bytes: Int,
                        maxCount: Int = 1000, maxBytes: Int = 1 << 20) {
-        let m = message(pseq, bytes: bytes)
-        budget.store(pseq, in: box) { $0.append(m, maxCount: maxCount, maxBytes: maxBytes) }
+        budget.store(message(pseq, bytes: bytes), in: box, maxCount: maxCount, maxBytes: maxBytes)
     }
 
     @Test func theOldestMessagesOfAnyPlayerGoFirstOverTheBudget() {

@@ -46,7 +46,7 @@ extension EngineService {
             if resumeLimit > 0 {
                 let box = presence.update(slot: slot) { pres in pres.resumeBox() }
                 let message = ResumeBuffer.Message(pseq: pseq, kind: kind, priority: priority, body: Array(acc.bytes[range]))
-                resumeBudget.store(pseq, in: box) { $0.append(message, maxCount: resumeLimit, maxBytes: resumeBytes) }
+                resumeBudget.store(message, in: box, maxCount: resumeLimit, maxBytes: resumeBytes)
             }
             presence[slot: slot].sessionsPerLoop.forEachLoop { i in
                 acc.entries[i].append(FanoutBatch.Entry(target: .player(n.recipient), priority: priority, kind: kind, range: range,

@@ -95,10 +95,11 @@ extension EngineService {
     /// Drops players whose resume window has passed: they leave the audience.
     func expirePresence() {
         let cutoff = nowMilliseconds - Int64(configuration.push.resumeAgeSeconds) * 1000
-        for record in presence.records where record.sessions == 0 && record.disconnectedAt <= cutoff {
+        let isExpired = { (p: Presence) in p.sessions == 0 && p.disconnectedAt <= cutoff }
+        for record in presence.records where isExpired(record) {
             if let box = record.recent { resumeBudget.released(box) }
         }
-        let expired = presence.removeAll { $0.sessions == 0 && $0.disconnectedAt <= cutoff }
+        let expired = presence.removeAll(where: isExpired)
         metrics.resumeBytes.set(resumeBudget.totalBytes)
         for p in expired { _ = try? engine.setInAudience(engine.players.name(of: p), false) }
         metrics.playersPresent.set(presence.count)

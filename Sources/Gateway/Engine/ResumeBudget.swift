@@ -28,13 +28,14 @@ struct ResumeBudget {
     /// (at most about twice the buffered ones).
     var trackedMessages: Int { order.count - head }
 
-    /// Stores a message in `box` through `append` (which returns the buffer's change in bytes),
-    /// then evicts the oldest messages of any player while over the budget.
-    mutating func store(_ pseq: UInt64, in box: ResumeBufferBox, _ append: (inout ResumeBuffer) -> Int) {
-        let countBefore = box.buffer.count
-        totalBytes += append(&box.buffer)
+    /// Appends `message` to `box` under the player's own limits, then evicts the oldest messages
+    /// of any player while over the budget.
+    mutating func store(_ message: ResumeBuffer.Message, in box: ResumeBufferBox, maxCount: Int, maxBytes: Int) {
+        let bytesBefore = box.buffer.bytes, countBefore = box.buffer.count
+        box.buffer.append(message, maxCount: maxCount, maxBytes: maxBytes)
+        totalBytes += box.buffer.bytes - bytesBefore
         totalMessages += box.buffer.count - countBefore
-        if box.buffer.newestPseq == pseq { order.append(Entry(box: box, pseq: pseq)) }
+        if box.buffer.newestPseq == message.pseq { order.append(Entry(box: box, pseq: message.pseq)) }
         while totalBytes > limitBytes, head < order.count {
             let entry = order[head]
             head += 1

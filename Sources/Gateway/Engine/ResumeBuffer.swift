@@ -16,11 +16,8 @@ struct ResumeBuffer {
     private(set) var bytes = 0
 
     /// Appends a message, then drops the oldest while over `maxCount` messages or `maxBytes`.
-    /// Returns the change in buffered bytes (added minus dropped).
-    @discardableResult
-    mutating func append(_ message: Message, maxCount: Int, maxBytes: Int) -> Int {
-        let before = bytes
-        guard maxCount > 0, message.body.count <= maxBytes else { return 0 }
+    mutating func append(_ message: Message, maxCount: Int, maxBytes: Int) {
+        guard maxCount > 0, message.body.count <= maxBytes else { return }
         if ring.count < maxCount {
             if head != 0 { normalize() }
             ring.append(message)
@@ -31,7 +28,6 @@ struct ResumeBuffer {
         count += 1
         bytes += message.body.count
         while bytes > maxBytes || count > maxCount { dropOldest() }
-        return bytes - before
     }
 
     /// Drops the oldest message; returns its size in bytes (0 when empty).
@@ -39,7 +35,7 @@ struct ResumeBuffer {
     mutating func dropOldest() -> Int {
         guard count > 0 else { return 0 }
         let dropped = ring[head].body.count
-        bytes -= ring[head].body.count
+        bytes -= dropped
         ring[head].body = []
         head = (head + 1) % ring.count
         count -= 1
