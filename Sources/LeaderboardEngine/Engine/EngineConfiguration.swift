@@ -11,9 +11,14 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var dedupeWindowMillis: Int64
     /// Event ids remembered at most (oldest forgotten first) — bounds memory under any load.
     public var dedupeCapacity: Int
+    /// Players from which batch application warms caches ahead of each chunk of events
+    /// (`BatchWarmer`); smaller populations fit in cache, where warming only costs.
+    public var warmingMinimumPlayers: Int
 
     public init(friendLimit: Int = 500, watcherLimitPerEvent: Int = 64, futureSkewMillis: Int64 = 60_000,
-                dedupeWindowMillis: Int64 = 86_400_000, dedupeCapacity: Int = 1_000_000) {
+                dedupeWindowMillis: Int64 = 86_400_000, dedupeCapacity: Int = 1_000_000,
+                warmingMinimumPlayers: Int = 65_536) {
+        self.warmingMinimumPlayers = warmingMinimumPlayers
         self.friendLimit = friendLimit
         self.watcherLimitPerEvent = watcherLimitPerEvent
         self.futureSkewMillis = futureSkewMillis

@@ -23,10 +23,18 @@ extension LeaderboardEngine {
         deduplicator.expire(now: now)
         // Batches usually name one board: hash its name once per run of equal names.
         var lastBoard: (name: String, index: BoardIndex?)?
+        let warming = BatchWarmer(engine: self, limit: events.count)
         withUnsafeMutablePointer(to: &detector) { d in
-            for event in events {
-                if lastBoard?.name != event.board { lastBoard = (event.board, boardIndex[event.board]) }
-                outcome.results.append(applyOne(event, lastBoard?.index, now: now, outcome: &outcome, detector: d))
+            var next = 0
+            while next < events.count {
+                let end = min(next + BatchWarmer.chunk, events.count)
+                warming?.warm(events[next..<end])
+                for i in next..<end {
+                    let event = events[i]
+                    if lastBoard?.name != event.board { lastBoard = (event.board, boardIndex[event.board]) }
+                    outcome.results.append(applyOne(event, lastBoard?.index, now: now, outcome: &outcome, detector: d))
+                }
+                next = end
             }
         }
         finish(&detector, into: &outcome)

@@ -67,6 +67,37 @@ public final class PlayerRegistry {
         }
     }
 
+    /// Likely indices of `count` names, for warming caches ahead of a batch: `into[k]` is the
+    /// index in the home slot of name k when its hash tag matches, else `PlayerIndex.max`. The
+    /// slot loads of all names are independent, so in a large registry their cache misses overlap
+    /// instead of following one another; the name bytes are touched in a second pass for the
+    /// same reason. A candidate is not verified (a tag collision gives a wrong one, which only
+    /// warms the wrong lines). Changes nothing.
+    public func warmCandidates(count: Int, name: (Int) -> String, into: UnsafeMutablePointer<PlayerIndex>) {
+        table.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            for k in 0..<count {
+                var s = name(k)
+                let h = s.withUTF8 { Self.hash($0) }
+                let v = slots[Int(truncatingIfNeeded: h) & mask]
+                into[k] = v != Self.empty && (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0 ? PlayerIndex(truncatingIfNeeded: v) : .max
+            }
+        }
+        var sink: UInt8 = 0
+        arena.withUnsafeBufferPointer { bytes in
+            offsets.withUnsafeBufferPointer { offs in
+                for k in 0..<count where into[k] != .max {
+                    let start = Int(offs[Int(into[k])])
+                    if start < bytes.count { sink &+= bytes[start] }
+                }
+            }
+        }
+        warmSink &+= sink
+    }
+
+    /// Written by `warmCandidates` so its loads are not optimized away.
+    private var warmSink: UInt8 = 0
+
     /// The index of `name`, or nil if unknown. O(1) expected.
     public func find(_ name: String) -> PlayerIndex? {
         var name = name
