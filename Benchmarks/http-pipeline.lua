@@ -1,6 +1,7 @@
 -- wrk script: HTTP/1.1 pipelining for GET requests (Benchmarks/http-bench.sh scenario "top",
--- pipelined variant). Each write carries DEPTH requests for PATH; wrk counts every response,
--- and times each one from the write of its batch.
+-- pipelined variant). Each write carries DEPTH requests for PATH; wrk counts every response and
+-- records one latency per batch (its write to its last response), an upper bound for each
+-- request in it.
 -- Environment: PATH_QUERY (default the top-100 page of board bench), DEPTH (default 16).
 local path = os.getenv("PATH_QUERY") or "/v1/boards/bench/alltime/top?limit=100"
 local depth = tonumber(os.getenv("DEPTH") or "16")
