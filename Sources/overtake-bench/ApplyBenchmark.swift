@@ -1,5 +1,6 @@
-// Engine batch-apply throughput: LeaderboardEngine.apply on one board (alltime, best) with a
-// given player population, with or without event ids, in batches like the gateway's ticks.
+// Engine batch-apply throughput: LeaderboardEngine.apply on one board (`--operator`, default best;
+// `--windows`, default alltime) with a given player population, with or without event ids, in
+// batches like the gateway's ticks.
 import Glibc
 import LeaderboardEngine
 
@@ -12,9 +13,10 @@ struct ApplyBenchmark {
         let total = options.int("events", 3_000_000)
         let withIDs = options.int("event-ids", 1) == 1
         let windows = options.string("windows", "alltime").split(separator: ",").compactMap { WindowKind(rawValue: String($0)) }
+        let op = ScoreOperator(rawValue: options.string("operator", "best")) ?? .best
         let engine = LeaderboardEngine()
         let now: Int64 = 1_795_392_000_000
-        _ = try? engine.defineBoard(BoardDefinition(id: "b", windows: windows), now: now)
+        _ = try? engine.defineBoard(BoardDefinition(id: "b", scoreOperator: op, windows: windows), now: now)
         var rng = SplitMix(seed: 7)
         let names = (0..<players).map { "player-\($0)" }
         // Warm up: every player gets a score, so the measured part updates existing members.
@@ -44,7 +46,7 @@ struct ApplyBenchmark {
             accepted += outcome.results.count
         }
         let seconds = Double(BenchClock.nanos() - start) / 1e9
-        print("apply: \(players) players, windows \(windows.map(\.rawValue)), batch \(batch), event ids \(withIDs): "
+        print("apply: \(players) players, operator \(op.rawValue), windows \(windows.map(\.rawValue)), batch \(batch), event ids \(withIDs): "
               + "\(format(Double(accepted) / seconds / 1e6, decimals: 3)) M events/s (\(format(seconds * 1e9 / Double(accepted))) ns/event)")
     }
 }

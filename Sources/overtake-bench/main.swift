@@ -5,7 +5,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
 usage: overtake-bench <command> [options]
   engine [--members N[,N…]] [--ops N]   ranked-set upserts/s, rank/top-100/around-me latency, bytes/member
-  apply [--players N] [--batch N] [--events N] [--event-ids 1|0] [--windows alltime,daily]
+  apply [--players N] [--batch N] [--events N] [--event-ids 1|0] [--windows alltime,daily] [--operator best|sum|latest|min]
                                         engine batch apply events/s
   storage [--parts codec,commit,recovery] [--dir D] [--snapshot-members N]
           [--seconds S] [--windows 1,2,5] [--players N] [--event-ids 1|0] [--offered R,R…]
