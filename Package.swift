@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Overtake: a real-time leaderboard push gateway. No package dependencies: the toolchain plus
-// two system modules (CSystem for the Linux calls Glibc leaves out, COpenSSL for TLS and hashes).
+// three header-only system modules (CSystem for the Linux calls Glibc leaves out, COpenSSL for
+// TLS and hashes, CPrefetch for the engine's cache prefetch hint).
 // Dependencies point one way: Storage → Engine, Fanout → Engine + Protocols, Net → CSystem +
 // COpenSSL, Gateway → all, executables → Gateway (or the layer they measure).
 import PackageDescription
@@ -31,10 +32,11 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
 
-        .target(name: "LeaderboardEngine", swiftSettings: engineSettings + releaseSettings),
+        .target(name: "LeaderboardEngine", dependencies: ["CPrefetch"], swiftSettings: engineSettings + releaseSettings),
         .target(name: "LeaderboardStorage", dependencies: ["LeaderboardEngine", "CSystem"], swiftSettings: releaseSettings),
         .target(name: "GatewayProtocols", dependencies: ["COpenSSL"], swiftSettings: releaseSettings),
         .target(name: "GatewayNet", dependencies: ["CSystem", "COpenSSL"], swiftSettings: releaseSettings),

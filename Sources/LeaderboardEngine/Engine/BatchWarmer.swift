@@ -1,73 +1,129 @@
-// Cache warming ahead of batch application. With a large population each event's lookups are
+// Cache warming during batch application. With a large population each event's lookups are
 // chains of dependent cache misses (player name → index slot → name bytes; index → member key →
-// tree path → leaf). Applying events one by one pays those chains in sequence. The warmer walks
-// a chunk of events first, stage by stage, so that within a stage the loads of different events
-// are independent and their misses overlap; applying the chunk then mostly hits the cache. It
-// reads only: the engine's state and every answer are the same with or without it.
+// tree path → leaf). Applying events one by one pays those chains in sequence. The warmer runs a
+// software pipeline over chunks of the batch: while chunk j is applied, prefetch hints (which,
+// unlike loads, do not stall the core) are fetching the index slots of chunk j + 3, the member
+// keys of chunk j + 2 and the leaves of chunk j + 1, each located from what the previous stage
+// hinted one chunk earlier. It reads only: the engine's state
+// and every answer are the same with or without it; a hint computed from state that an earlier
+// chunk then changes only fetches a useless line.
+import CPrefetch
 
-/// Warms the caches for chunks of a batch. Engine thread only, like the engine.
-struct BatchWarmer {
-    /// Events warmed at a time: enough to overlap many misses, few enough that what one chunk
-    /// warms is still cached when the chunk is applied.
-    static let chunk = 64
-
-    private unowned(unsafe) let engine: LeaderboardEngine
-    private let candidates: UnsafeMutablePointer<PlayerIndex>
-    private let keys: UnsafeMutablePointer<SetKey>
-    private let trees: UnsafeMutablePointer<Unmanaged<RankedTree>>
-    private let holder: Holder
-
-    /// Frees the scratch buffers with the warmer.
-    private final class Holder {
-        let release: () -> Void
-        init(_ release: @escaping () -> Void) { self.release = release }
-        deinit { release() }
-    }
-
-    /// A warmer for a batch of `limit` events, or nil when warming would not pay (a single
-    /// event, or fewer players than `EngineConfiguration.warmingMinimumPlayers`).
-    init?(engine: LeaderboardEngine, limit: Int) {
-        guard limit > 1, engine.players.count >= engine.configuration.warmingMinimumPlayers else { return nil }
-        self.engine = engine
-        let c = UnsafeMutablePointer<PlayerIndex>.allocate(capacity: Self.chunk)
-        let k = UnsafeMutablePointer<SetKey>.allocate(capacity: Self.chunk * Self.maxWindows)
-        let t = UnsafeMutablePointer<Unmanaged<RankedTree>>.allocate(capacity: Self.chunk * Self.maxWindows)
-        candidates = c
-        keys = k
-        trees = t
-        holder = Holder { c.deallocate(); k.deallocate(); t.deallocate() }
-    }
-
+/// Runs the warming stages for chunks of one batch. Engine thread only, like the engine.
+final class BatchWarmer {
+    /// Events per chunk: enough work per chunk for the hints issued one chunk ahead to arrive.
+    static let chunk = 32
     /// Windows per board warmed (a board has at most one of each kind).
     private static let maxWindows = 4
 
-    /// Warms what applying `events` (at most `chunk`) will read.
-    func warm(_ events: ArraySlice<ScoreEvent>) {
-        let base = events.startIndex
-        let count = events.count
-        // Stage 1 and 2: player index slots, then name bytes.
-        engine.players.warmCandidates(count: count, name: { events[base + $0].player }, into: candidates)
-        // Stage 3: member keys of the candidates in every window of their board.
-        var found = 0
-        var lastName: String?
-        var lastBoard: BoardState?
-        for k in 0..<count {
+    private unowned(unsafe) let engine: LeaderboardEngine
+    /// Per chunk in flight (ring of 3, by chunk index mod 3): each event's name hash, then its
+    /// likely player index (`PlayerIndex.max`: unknown).
+    private let hashes: UnsafeMutablePointer<UInt64>
+    private let candidates: UnsafeMutablePointer<PlayerIndex>
+
+    /// A warmer for a batch of `limit` events, or nil when warming would not pay (a single event,
+    /// or fewer players than `EngineConfiguration.warmingMinimumPlayers`).
+    init?(engine: LeaderboardEngine, limit: Int) {
+        guard limit > 1, engine.players.count >= engine.configuration.warmingMinimumPlayers else { return nil }
+        self.engine = engine
+        hashes = .allocate(capacity: 3 * Self.chunk)
+        candidates = .allocate(capacity: 3 * Self.chunk)
+    }
+
+    deinit {
+        hashes.deallocate()
+        candidates.deallocate()
+    }
+
+    /// Number of chunks of a batch of `count` events.
+    static func chunks(_ count: Int) -> Int { (count + chunk - 1) / chunk }
+
+    /// The events of chunk `j`.
+    static func range(_ j: Int, of count: Int) -> Range<Int> { j * chunk..<min(count, (j + 1) * chunk) }
+
+    /// Advances the pipeline before chunk `j` is applied. Each stage works on a chunk whose
+    /// previous stage ran one chunk earlier, so what it reads has had a chunk's application time
+    /// to arrive: the leaves of chunk j + 1 (from member keys hinted before), the member keys of
+    /// chunk j + 2 (from index slots hinted before), the index slots of chunk j + 3.
+    func advance(_ events: [ScoreEvent], applying j: Int) {
+        let n = Self.chunks(events.count)
+        if j == 0 {
+            // Start-up: the first chunks get their stages back to back.
+            for c in 0..<min(3, n) { hintSlots(events, chunk: c) }
+            for c in 0..<min(2, n) { hintMembers(events, chunk: c) }
+            locateLeaves(events, chunk: 0)
+        }
+        if j + 1 < n { locateLeaves(events, chunk: j + 1) }
+        if j + 2 < n { hintMembers(events, chunk: j + 2) }
+        if j + 3 < n { hintSlots(events, chunk: j + 3) }
+    }
+
+    /// Stage 1: hash the names and hint their index home slots.
+    private func hintSlots(_ events: [ScoreEvent], chunk j: Int) {
+        let base = (j % 3) * Self.chunk
+        var k = base
+        for i in Self.range(j, of: events.count) {
+            var name = events[i].player
+            let h = name.withUTF8 { NameStore.hash($0) }
+            hashes[k] = h
+            engine.players.hintSlot(hash: h)
+            k += 1
+        }
+    }
+
+    /// Stage 2: read the (hinted) slots, and hint the member keys of every window of the event's
+    /// board.
+    private func hintMembers(_ events: [ScoreEvent], chunk j: Int) {
+        let base = (j % 3) * Self.chunk
+        var k = base
+        var boards = BoardLookup(engine: engine)
+        for i in Self.range(j, of: events.count) {
+            let p = engine.players.candidate(hash: hashes[k])
+            candidates[k] = p
+            k += 1
+            guard p != .max, let board = boards.board(named: events[i].board) else { continue }
+            for w in board.windows.prefix(Self.maxWindows) { w.global.members.hintKey(of: p) }
+        }
+    }
+
+    /// Stage 3: with the member keys cached, walk to each entry's leaf and hint its lines, and
+    /// hint the name bytes.
+    private func locateLeaves(_ events: [ScoreEvent], chunk j: Int) {
+        let base = (j % 3) * Self.chunk
+        var k = base
+        var boards = BoardLookup(engine: engine)
+        for i in Self.range(j, of: events.count) {
             let p = candidates[k]
+            k += 1
             guard p != .max else { continue }
-            let name = events[base + k].board
-            if name != lastName {
-                lastName = name
-                lastBoard = engine.boardIndex[name].map { engine.boards[Int($0)] }
-            }
-            guard let board = lastBoard else { continue }
+            engine.players.hintName(p)
+            guard let board = boards.board(named: events[i].board) else { continue }
             for w in board.windows.prefix(Self.maxWindows) {
                 guard let key = w.global.members.key(of: p) else { continue }
-                keys[found] = key
-                trees[found] = Unmanaged.passUnretained(w.global.tree)
-                found += 1
+                w.global.tree.hintLeaf(of: key)
             }
         }
-        // Stage 4: the leaves holding those keys.
-        for i in 0..<found { trees[i].takeUnretainedValue().warmLeaf(of: keys[i]) }
     }
 }
+
+/// Board by name, hashing the name once per run of equal names (batches usually name one board).
+private struct BoardLookup {
+    unowned(unsafe) let engine: LeaderboardEngine
+    private var lastName: String?
+    private var lastBoard: BoardState?
+
+    init(engine: LeaderboardEngine) { self.engine = engine }
+
+    mutating func board(named name: String) -> BoardState? {
+        if name != lastName {
+            lastName = name
+            lastBoard = engine.boardIndex[name].map { engine.boards[Int($0)] }
+        }
+        return lastBoard
+    }
+}
+
+/// A prefetch hint for the line holding `address`.
+@inline(__always)
+func hintCacheLine(_ address: UnsafeRawPointer) { overtake_prefetch(address) }

@@ -25,16 +25,13 @@ extension LeaderboardEngine {
         var lastBoard: (name: String, index: BoardIndex?)?
         let warming = BatchWarmer(engine: self, limit: events.count)
         withUnsafeMutablePointer(to: &detector) { d in
-            var next = 0
-            while next < events.count {
-                let end = min(next + BatchWarmer.chunk, events.count)
-                warming?.warm(events[next..<end])
-                for i in next..<end {
+            for j in 0..<BatchWarmer.chunks(events.count) {
+                warming?.advance(events, applying: j)
+                for i in BatchWarmer.range(j, of: events.count) {
                     let event = events[i]
                     if lastBoard?.name != event.board { lastBoard = (event.board, boardIndex[event.board]) }
                     outcome.results.append(applyOne(event, lastBoard?.index, now: now, outcome: &outcome, detector: d))
                 }
-                next = end
             }
         }
         finish(&detector, into: &outcome)

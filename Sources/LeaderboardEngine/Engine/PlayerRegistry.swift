@@ -33,32 +33,32 @@ public final class PlayerRegistry {
 
     // MARK: Interning
 
-    /// Likely indices of `count` names, for warming caches ahead of a batch: `into[k]` is the
-    /// index in the home slot of name k when its hash tag matches, else `PlayerIndex.max`. The
-    /// slot loads of all names are independent, so in a large registry their cache misses overlap
-    /// instead of following one another; the name bytes are touched in a second pass for the
-    /// same reason. A candidate is not verified (a tag collision gives a wrong one, which only
-    /// warms the wrong lines). Changes nothing.
-    public func warmCandidates(count: Int, name: (Int) -> String, into: UnsafeMutablePointer<PlayerIndex>) {
-        let store = names
-        let slots = store.pointee.table, mask = store.pointee.tableCount - 1
-        for k in 0..<count {
-            var s = name(k)
-            let h = s.withUTF8 { NameStore.hash($0) }
-            let v = slots[Int(truncatingIfNeeded: h) & mask]
-            into[k] = v != NameStore.empty && (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0 ? PlayerIndex(truncatingIfNeeded: v) : .max
-        }
-        var sink: UInt8 = 0
-        let bytes = store.pointee.bytes, offsets = store.pointee.offsets, known = store.pointee.count
-        for k in 0..<count where Int(into[k]) < known {
-            let start = Int(offsets[Int(into[k])])
-            if start < store.pointee.byteCount { sink &+= bytes[start] }
-        }
-        warmSink &+= sink
+    // MARK: Hints for BatchWarmer (read only)
+
+    /// Hints the index slot a name with hash `h` starts probing at.
+    @inline(__always)
+    func hintSlot(hash h: UInt64) {
+        let store = names.pointee
+        hintCacheLine(store.table + (Int(truncatingIfNeeded: h) & (store.tableCount - 1)))
     }
 
-    /// Written by `warmCandidates` so its loads are not optimized away.
-    private var warmSink: UInt8 = 0
+    /// The index in the home slot of a name with hash `h` when the slot's tag matches, else
+    /// `PlayerIndex.max`. Unverified (a tag collision gives a wrong index: only a wasted hint).
+    @inline(__always)
+    func candidate(hash h: UInt64) -> PlayerIndex {
+        let store = names.pointee
+        let v = store.table[Int(truncatingIfNeeded: h) & (store.tableCount - 1)]
+        guard v != NameStore.empty, (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0, Int(v & 0xFFFF_FFFF) < store.count else { return .max }
+        return PlayerIndex(truncatingIfNeeded: v)
+    }
+
+    /// Hints player `p`'s name offsets and first name bytes.
+    @inline(__always)
+    func hintName(_ p: PlayerIndex) {
+        let store = names.pointee
+        hintCacheLine(store.offsets + Int(p))
+        hintCacheLine(store.bytes + Int(store.offsets[Int(p)]))
+    }
 
     /// The index of `name`, or nil if unknown. O(1) expected.
     public func find(_ name: String) -> PlayerIndex? {

@@ -123,6 +123,17 @@ public final class MemberTable {
         return SetKey(score: scoreAt(s), seq: seqAt(s))
     }
 
+    /// Hints the cache line `key(of: player)` reads first (see `BatchWarmer`).
+    @inline(__always)
+    func hintKey(of player: UInt32) {
+        if storage.pointee.dense {
+            let p = Int(player)
+            if p < capacity { hintCacheLine(slots + p &* Self.denseSlotBytes) }
+        } else {
+            hintCacheLine(slots + home(player, capacity: capacity) &* Self.hashedSlotBytes)
+        }
+    }
+
     /// The seq of a player that must be present (orders tied leaf entries).
     @inline(__always)
     func seq(ofPresent player: UInt32) -> UInt64 {

@@ -96,15 +96,12 @@ extension RankedTree {
 }
 
 extension RankedTree {
-    /// Loads the leaf that holds `key` (its scores and players) without changing anything; see
-    /// `BatchWarmer`.
-    func warmLeaf(of key: SetKey) {
+    /// Walks to the leaf that holds `key` and hints its scores and players (see `BatchWarmer`).
+    func hintLeaf(of key: SetKey) {
         var node = root
         for _ in 0..<height { node = inners.children(node)[childSlot(node, key)] }
         let s = UnsafeRawPointer(leaves.scores(node)), p = UnsafeRawPointer(leaves.players(node))
-        var sum: UInt64 = 0
-        for line in Swift.stride(from: 0, to: LeafPool.capacity * 8, by: 64) { sum &+= s.load(fromByteOffset: line, as: UInt64.self) }
-        for line in Swift.stride(from: 0, to: LeafPool.capacity * 4, by: 64) { sum &+= p.load(fromByteOffset: line, as: UInt64.self) }
-        header.pointee.warmSink &+= sum
+        for line in Swift.stride(from: 0, to: LeafPool.capacity * 8, by: 64) { hintCacheLine(s + line) }
+        for line in Swift.stride(from: 0, to: LeafPool.capacity * 4, by: 64) { hintCacheLine(p + line) }
     }
 }

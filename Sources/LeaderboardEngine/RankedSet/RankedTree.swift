@@ -20,8 +20,6 @@ public final class RankedTree {
         /// Largest seq ever inserted: a key with a larger seq sorts after every equal score, so
         /// the common insert needs no seq lookups for ties.
         var maxSeq: UInt64 = 0
-        /// Written by `warmLeaf` so its loads are not optimized away.
-        var warmSink: UInt64 = 0
     }
 
     let leaves = LeafPool()
