@@ -13,8 +13,6 @@ import CPrefetch
 final class BatchWarmer {
     /// Events per chunk: enough work per chunk for the hints issued one chunk ahead to arrive.
     static let chunk = 32
-    /// Windows per board warmed (a board has at most one of each kind).
-    private static let maxWindows = 4
 
     private unowned(unsafe) let engine: LeaderboardEngine
     /// Per chunk in flight (ring of 3, by chunk index mod 3): each event's name hash, then its
@@ -72,8 +70,8 @@ final class BatchWarmer {
         }
     }
 
-    /// Stage 2: read the (hinted) slots, and hint the member keys of every window of the event's
-    /// board.
+    /// Stage 2: read the (hinted) slots, and hint the name offsets and the member keys of every
+    /// window of the event's board.
     private func hintMembers(_ events: [ScoreEvent], chunk j: Int) {
         let base = (j % 3) * Self.chunk
         var k = base
@@ -82,13 +80,15 @@ final class BatchWarmer {
             let p = engine.players.candidate(hash: hashes[k])
             candidates[k] = p
             k += 1
-            guard p != .max, let board = boards.board(named: events[i].board) else { continue }
-            for w in board.windows.prefix(Self.maxWindows) { w.global.members.hintKey(of: p) }
+            guard p != .max else { continue }
+            engine.players.hintNameOffsets(p)
+            guard let board = boards.board(named: events[i].board) else { continue }
+            for w in board.windows { w.global.members.hintKey(of: p) }
         }
     }
 
-    /// Stage 3: with the member keys cached, walk to each entry's leaf and hint its lines, and
-    /// hint the name bytes.
+    /// Stage 3: with the member keys and name offsets cached, walk to each entry's leaf and hint
+    /// its lines, and hint the name bytes.
     private func locateLeaves(_ events: [ScoreEvent], chunk j: Int) {
         let base = (j % 3) * Self.chunk
         var k = base
@@ -99,7 +99,7 @@ final class BatchWarmer {
             guard p != .max else { continue }
             engine.players.hintName(p)
             guard let board = boards.board(named: events[i].board) else { continue }
-            for w in board.windows.prefix(Self.maxWindows) {
+            for w in board.windows {
                 guard let key = w.global.members.key(of: p) else { continue }
                 w.global.tree.hintLeaf(of: key)
             }

@@ -52,11 +52,16 @@ public final class PlayerRegistry {
         return PlayerIndex(truncatingIfNeeded: v)
     }
 
-    /// Hints player `p`'s name offsets and first name bytes.
+    /// Hints player `p`'s name offsets (where its name bytes are).
+    @inline(__always)
+    func hintNameOffsets(_ p: PlayerIndex) {
+        hintCacheLine(names.pointee.offsets + Int(p))
+    }
+
+    /// Hints player `p`'s name bytes (reads its offsets: hint those first).
     @inline(__always)
     func hintName(_ p: PlayerIndex) {
         let store = names.pointee
-        hintCacheLine(store.offsets + Int(p))
         hintCacheLine(store.bytes + Int(store.offsets[Int(p)]))
     }
 
