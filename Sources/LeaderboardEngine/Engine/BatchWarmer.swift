@@ -4,9 +4,11 @@
 // software pipeline over chunks of the batch: while chunk j is applied, prefetch hints (which,
 // unlike loads, do not stall the core) are fetching the index slots of chunk j + 3, the member
 // keys of chunk j + 2 and the leaves of chunk j + 1, each located from what the previous stage
-// hinted one chunk earlier. It reads only: the engine's state
-// and every answer are the same with or without it; a hint computed from state that an earlier
-// chunk then changes only fetches a useless line.
+// hinted one chunk earlier. It reads only: the engine's state and every answer are the same with
+// or without it; a hint computed from state that an earlier chunk then changes only fetches a
+// useless line. The stages run per event, so they hold the engine's objects without reference
+// counting: the warmer lives within one `apply`, during which players, boards and their windows'
+// sets are not replaced (a window's rotation empties its sets in place).
 import CPrefetch
 
 /// Runs the warming stages for chunks of one batch. Engine thread only, like the engine.
@@ -14,24 +16,65 @@ final class BatchWarmer {
     /// Events per chunk: enough work per chunk for the hints issued one chunk ahead to arrive.
     static let chunk = 32
 
+    /// A window's global set, for hints.
+    private struct Target {
+        let members: Unmanaged<MemberTable>
+        let tree: Unmanaged<RankedTree>
+    }
+
     private unowned(unsafe) let engine: LeaderboardEngine
+    private unowned(unsafe) let players: PlayerRegistry
     /// Per chunk in flight (ring of 3, by chunk index mod 3): each event's name hash, then its
     /// likely player index (`PlayerIndex.max`: unknown).
     private let hashes: UnsafeMutablePointer<UInt64>
     private let candidates: UnsafeMutablePointer<PlayerIndex>
+    /// Each board's window sets (`windowsPerBoard` slots per board, filled on first use), and how
+    /// many (-1: not filled yet).
+    private let targets: UnsafeMutablePointer<Target>
+    private let targetCounts: UnsafeMutablePointer<Int>
+    private let boardCount: Int
+    private static let windowsPerBoard = WindowKind.allCases.count
+    /// The board of the last event looked up by name (batches usually name one board).
+    private var lastBoardName: String?
+    private var lastBoard: Int?
 
     /// A warmer for a batch of `limit` events, or nil when warming would not pay (a single event,
     /// or fewer players than `EngineConfiguration.warmingMinimumPlayers`).
     init?(engine: LeaderboardEngine, limit: Int) {
         guard limit > 1, engine.players.count >= engine.configuration.warmingMinimumPlayers else { return nil }
         self.engine = engine
+        players = engine.players
         hashes = .allocate(capacity: 3 * Self.chunk)
         candidates = .allocate(capacity: 3 * Self.chunk)
+        boardCount = engine.boards.count
+        targets = .allocate(capacity: max(1, boardCount * Self.windowsPerBoard))
+        targetCounts = .allocate(capacity: max(1, boardCount))
+        targetCounts.initialize(repeating: -1, count: max(1, boardCount))
     }
 
     deinit {
         hashes.deallocate()
         candidates.deallocate()
+        targets.deallocate()
+        targetCounts.deallocate()
+    }
+
+    /// The window sets of the board named `board` (empty for an unknown board).
+    private func targets(ofBoard board: String) -> UnsafeBufferPointer<Target> {
+        if board != lastBoardName {
+            lastBoardName = board
+            lastBoard = engine.boardIndex[board].map { Int($0) }
+        }
+        guard let b = lastBoard, b < boardCount else { return UnsafeBufferPointer(start: targets, count: 0) }
+        let base = targets + b * Self.windowsPerBoard
+        if targetCounts[b] < 0 {
+            let windows = engine.boards[b].windows.prefix(Self.windowsPerBoard)
+            for (k, w) in windows.enumerated() {
+                (base + k).initialize(to: Target(members: .passUnretained(w.global.members), tree: .passUnretained(w.global.tree)))
+            }
+            targetCounts[b] = windows.count
+        }
+        return UnsafeBufferPointer(start: base, count: targetCounts[b])
     }
 
     /// Number of chunks of a batch of `count` events.
@@ -59,13 +102,12 @@ final class BatchWarmer {
 
     /// Stage 1: hash the names and hint their index home slots.
     private func hintSlots(_ events: [ScoreEvent], chunk j: Int) {
-        let base = (j % 3) * Self.chunk
-        var k = base
+        var k = (j % 3) * Self.chunk
         for i in Self.range(j, of: events.count) {
             var name = events[i].player
             let h = name.withUTF8 { NameStore.hash($0) }
             hashes[k] = h
-            engine.players.hintSlot(hash: h)
+            players.hintSlot(hash: h)
             k += 1
         }
     }
@@ -73,54 +115,31 @@ final class BatchWarmer {
     /// Stage 2: read the (hinted) slots, and hint the name offsets and the member keys of every
     /// window of the event's board.
     private func hintMembers(_ events: [ScoreEvent], chunk j: Int) {
-        let base = (j % 3) * Self.chunk
-        var k = base
-        var boards = BoardLookup(engine: engine)
+        var k = (j % 3) * Self.chunk
         for i in Self.range(j, of: events.count) {
-            let p = engine.players.candidate(hash: hashes[k])
+            let p = players.candidate(hash: hashes[k])
             candidates[k] = p
             k += 1
             guard p != .max else { continue }
-            engine.players.hintNameOffsets(p)
-            guard let board = boards.board(named: events[i].board) else { continue }
-            for w in board.windows { w.global.members.hintKey(of: p) }
+            players.hintNameOffsets(p)
+            for t in targets(ofBoard: events[i].board) { t.members._withUnsafeGuaranteedRef { $0.hintKey(of: p) } }
         }
     }
 
     /// Stage 3: with the member keys and name offsets cached, walk to each entry's leaf and hint
     /// its lines, and hint the name bytes.
     private func locateLeaves(_ events: [ScoreEvent], chunk j: Int) {
-        let base = (j % 3) * Self.chunk
-        var k = base
-        var boards = BoardLookup(engine: engine)
+        var k = (j % 3) * Self.chunk
         for i in Self.range(j, of: events.count) {
             let p = candidates[k]
             k += 1
             guard p != .max else { continue }
-            engine.players.hintName(p)
-            guard let board = boards.board(named: events[i].board) else { continue }
-            for w in board.windows {
-                guard let key = w.global.members.key(of: p) else { continue }
-                w.global.tree.hintLeaf(of: key)
+            players.hintName(p)
+            for t in targets(ofBoard: events[i].board) {
+                guard let key = t.members._withUnsafeGuaranteedRef({ $0.key(of: p) }) else { continue }
+                t.tree._withUnsafeGuaranteedRef { $0.hintLeaf(of: key) }
             }
         }
-    }
-}
-
-/// Board by name, hashing the name once per run of equal names (batches usually name one board).
-private struct BoardLookup {
-    unowned(unsafe) let engine: LeaderboardEngine
-    private var lastName: String?
-    private var lastBoard: BoardState?
-
-    init(engine: LeaderboardEngine) { self.engine = engine }
-
-    mutating func board(named name: String) -> BoardState? {
-        if name != lastName {
-            lastName = name
-            lastBoard = engine.boardIndex[name].map { engine.boards[Int($0)] }
-        }
-        return lastBoard
     }
 }
 

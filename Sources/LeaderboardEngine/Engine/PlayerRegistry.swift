@@ -42,14 +42,23 @@ public final class PlayerRegistry {
         hintCacheLine(store.table + (Int(truncatingIfNeeded: h) & (store.tableCount - 1)))
     }
 
-    /// The index in the home slot of a name with hash `h` when the slot's tag matches, else
-    /// `PlayerIndex.max`. Unverified (a tag collision gives a wrong index: only a wasted hint).
+    /// The index in the first slot on the probe path of a name with hash `h` whose tag matches
+    /// (looking at most 8 slots, about the line hinted), else `PlayerIndex.max`. Unverified (a
+    /// tag collision gives a wrong index: only a wasted hint).
     @inline(__always)
     func candidate(hash h: UInt64) -> PlayerIndex {
         let store = names.pointee
-        let v = store.table[Int(truncatingIfNeeded: h) & (store.tableCount - 1)]
-        guard v != NameStore.empty, (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0, Int(v & 0xFFFF_FFFF) < store.count else { return .max }
-        return PlayerIndex(truncatingIfNeeded: v)
+        let mask = store.tableCount - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        for _ in 0..<8 {
+            let v = store.table[i]
+            if v == NameStore.empty { return .max }
+            if (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0 {
+                return Int(v & 0xFFFF_FFFF) < store.count ? PlayerIndex(truncatingIfNeeded: v) : .max
+            }
+            i = (i + 1) & mask
+        }
+        return .max
     }
 
     /// Hints player `p`'s name offsets (where its name bytes are).
