@@ -77,4 +77,24 @@ import Testing
         let error = HTTPError(status: .badRequest, code: "bad", message: "tab\there \\ nul\u{0} é")
         #expect(text(error.encodeJSONBody()) == #"{"error":{"code":"bad","message":"tab\there \\ nul\u0000 é"}}"#)
     }
+
+    @Test func jsonOKHeadIsEncodeHeadAndFollowsLengthCloseAndClock() {
+        var e = HTTPResponseEncoder(unixSeconds: 784_111_777)
+        func expected(_ e: HTTPResponseEncoder, _ length: Int, _ close: Bool) -> String {
+            var out: [UInt8] = []
+            e.encodeHead(status: .ok, contentType: "application/json", framing: .contentLength(length),
+                         connection: close ? .close : .persistent, into: &out)
+            return text(out)
+        }
+        #expect(text(e.jsonOKHead(length: 5023, close: false)) == expected(e, 5023, false))
+        #expect(text(e.jsonOKHead(length: 5023, close: false)) == expected(e, 5023, false), "served again from the memo")
+        #expect(text(e.jsonOKHead(length: 17, close: false)) == expected(e, 17, false))
+        #expect(text(e.jsonOKHead(length: 17, close: true)).contains("Connection: close\r\n"))
+        #expect(text(e.jsonOKHead(length: 17, close: true)) == expected(e, 17, true))
+        let before = text(e.jsonOKHead(length: 17, close: true))
+        e.updateClock(unixSeconds: 784_111_778)
+        let after = text(e.jsonOKHead(length: 17, close: true))
+        #expect(after != before && after == expected(e, 17, true), "a new second re-renders the Date")
+        #expect(after.contains("Date: Sun, 06 Nov 1994 08:49:38 GMT\r\n"))
+    }
 }

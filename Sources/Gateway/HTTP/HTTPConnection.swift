@@ -145,10 +145,8 @@ final class HTTPConnection: ConnectionHandler, EngineReplyReceiver {
 
     /// Answers with a cached first page: the head is encoded here, the body is queued by reference.
     func respondCached(_ page: TopPage, close: Bool, head: Bool) {
-        var out: [UInt8] = []
         context.responseEncoder.updateClock(unixSeconds: context.now / 1_000_000_000)
-        context.responseEncoder.encodeHead(status: .ok, contentType: "application/json", framing: .contentLength(page.body.count),
-                                           connection: close ? .close : .persistent, into: &out)
+        let out = context.responseEncoder.jsonOKHead(length: page.body.count, close: close)
         shared.metrics.httpRequests[2]?.add(1)
         slots.append((.readyShared(head: out, body: head ? nil : page.body), close, head))
         if close { closeAfterResponses = true }

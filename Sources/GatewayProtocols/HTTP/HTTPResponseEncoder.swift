@@ -17,6 +17,9 @@ public enum HTTPResponseFraming: Sendable, Equatable {
 public struct HTTPResponseEncoder: Sendable {
     private var cachedSecond: Int64
     private var dateValue: [UInt8]
+    /// The last head `jsonOKHead` built (valid while the second does not change): repeated
+    /// answers of one cached page share it instead of encoding and allocating a head each.
+    private var lastJSONHead: (length: Int, close: Bool, bytes: [UInt8])?
 
     /// An encoder whose Date header shows `unixSeconds`.
     public init(unixSeconds: Int64) {
@@ -30,12 +33,24 @@ public struct HTTPResponseEncoder: Sendable {
     public mutating func updateClock(unixSeconds: Int64) {
         guard unixSeconds != cachedSecond else { return }
         cachedSecond = unixSeconds
+        lastJSONHead = nil
         dateValue.removeAll(keepingCapacity: true)
         HTTPDate.append(unixSeconds: unixSeconds, to: &dateValue)
     }
 
     /// The current Date header value ("Sun, 06 Nov 1994 08:49:37 GMT").
     public var dateHeaderValue: String { String(decoding: dateValue, as: UTF8.self) }
+
+    /// The head of a `200 OK` JSON response with a `length`-byte body, as `encodeHead` writes it;
+    /// the same bytes (not a new array) while the second, the length and `close` stay the same.
+    public mutating func jsonOKHead(length: Int, close: Bool) -> [UInt8] {
+        if let last = lastJSONHead, last.length == length, last.close == close { return last.bytes }
+        var out: [UInt8] = []
+        encodeHead(status: .ok, contentType: "application/json", framing: .contentLength(length),
+                   connection: close ? .close : .persistent, into: &out)
+        lastJSONHead = (length, close, out)
+        return out
+    }
 
     /// Appends a complete response: head with `Content-Length: body.count` (omitted, together with
     /// the body, when the status forbids content), then the body.
