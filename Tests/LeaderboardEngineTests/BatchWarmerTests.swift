@@ -15,12 +15,7 @@ import TestSupport
         try e.defineBoard(BoardDefinition(id: "a", windows: [.alltime, .daily, .weekly, .monthly],
                                           scopes: [.global, .region, .friends], notifyDepth: 5), now: Self.now)
         try e.defineBoard(BoardDefinition(id: "s", scoreOperator: .sum, windows: [.alltime, .daily]), now: Self.now)
-        for p in 0..<40 {
-            try e.updatePlayer("p\(p)", region: "r\(p % 3)", displayName: nil)
-            try e.setInAudience("p\(p)", true)
-            if p % 4 == 0 { try e.setWatching("p\(p)", board: "a", window: .alltime, true) }
-        }
-        for p in 0..<40 where p % 5 != 4 { _ = try e.addFriends("p\(p)", "p\(p + 1)") }
+        try e.addTestPlayers(40, watching: "a")
         return e
     }
 

@@ -13,12 +13,7 @@ import TestSupport
         try e.defineBoard(BoardDefinition(id: "b", windows: [.alltime, .daily], scopes: [.global, .region, .friends],
                                           notifyDepth: 5), now: Self.now)
         e.filtersPersonal = filtered
-        for p in 0..<30 {
-            try e.updatePlayer("p\(p)", region: "r\(p % 3)", displayName: nil)
-            try e.setInAudience("p\(p)", true)
-            if p % 4 == 0 { try e.setWatching("p\(p)", board: "b", window: .alltime, true) }
-        }
-        for p in 0..<30 where p % 5 != 4 { _ = try e.addFriends("p\(p)", "p\(p + 1)") }
+        try e.addTestPlayers(30, watching: "b")
         return e
     }
 

@@ -208,15 +208,11 @@ final class EngineService {
         }
         let handle = self.handle!, releaser = self.releaser, gate = self.gate
         journal.append(operations) { result in
-            if case let .failure(error) = result {
-                // Refuse new requests before the failed tick's 503s leave: a client that reads
-                // its 503 and asks again must not reach the engine before `journalFailed` runs.
-                gate.set(.failed)
-                releaser.complete(id, result)
-                handle.run { service in service.journalFailed(error) }
-            } else {
-                releaser.complete(id, result)
-            }
+            // On failure, refuse new requests before the failed tick's 503s leave: a client that
+            // reads its 503 and asks again must not reach the engine before `journalFailed` runs.
+            if case .failure = result { gate.set(.failed) }
+            releaser.complete(id, result)
+            if case let .failure(error) = result { handle.run { service in service.journalFailed(error) } }
         }
         journal.snapshotIfDue(engine, nowMilliseconds: nowMilliseconds)
     }

@@ -7,16 +7,16 @@
 struct NameStore {
     static let empty = UInt64.max
 
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private(set) var byteCount = 0
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCount = 0
     private var byteCapacity: Int
     /// `offsets[i]..<offsets[i + 1]` are name i's bytes; `offsets[0] == 0`.
-    private(set) var offsets: UnsafeMutablePointer<UInt32>
+    private var offsets: UnsafeMutablePointer<UInt32>
     /// Number of names.
     private(set) var count = 0
     private var offsetCapacity: Int
-    private(set) var table: UnsafeMutablePointer<UInt64>
-    private(set) var tableCount: Int
+    private var table: UnsafeMutablePointer<UInt64>
+    private var tableCount: Int
 
     init() {
         byteCapacity = 1024
@@ -88,6 +88,41 @@ struct NameStore {
             i = (i &+ 1) & mask
         }
     }
+
+    // MARK: Hints for BatchWarmer (read only)
+
+    /// Hints the index slot a name with hash `h` starts probing at.
+    @inline(__always)
+    func hintSlot(hash h: UInt64) {
+        hintCacheLine(table + (Int(truncatingIfNeeded: h) & (tableCount &- 1)))
+    }
+
+    /// The index in the first slot on the probe path of a name with hash `h` whose tag matches
+    /// (looking at most 8 slots, about the line hinted), else nil. Unverified (a tag collision
+    /// gives a wrong index: only a wasted hint).
+    @inline(__always)
+    func candidate(hash h: UInt64) -> Int? {
+        let mask = tableCount &- 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        for _ in 0..<8 {
+            let v = table[i]
+            if v == Self.empty { return nil }
+            if (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0 {
+                let p = Int(v & 0xFFFF_FFFF)
+                return p < count ? p : nil
+            }
+            i = (i &+ 1) & mask
+        }
+        return nil
+    }
+
+    /// Hints name `index`'s offsets (where its bytes are).
+    @inline(__always)
+    func hintOffsets(_ index: Int) { hintCacheLine(offsets + index) }
+
+    /// Hints name `index`'s first bytes (reads its offsets: hint those first).
+    @inline(__always)
+    func hintBytes(_ index: Int) { hintCacheLine(bytes + Int(offsets[index])) }
 
     /// Adds a name that `probe` did not find (`slot` is the slot it returned) and returns its
     /// index.

@@ -33,47 +33,6 @@ public final class PlayerRegistry {
 
     // MARK: Interning
 
-    // MARK: Hints for BatchWarmer (read only)
-
-    /// Hints the index slot a name with hash `h` starts probing at.
-    @inline(__always)
-    func hintSlot(hash h: UInt64) {
-        let store = names.pointee
-        hintCacheLine(store.table + (Int(truncatingIfNeeded: h) & (store.tableCount - 1)))
-    }
-
-    /// The index in the first slot on the probe path of a name with hash `h` whose tag matches
-    /// (looking at most 8 slots, about the line hinted), else `PlayerIndex.max`. Unverified (a
-    /// tag collision gives a wrong index: only a wasted hint).
-    @inline(__always)
-    func candidate(hash h: UInt64) -> PlayerIndex {
-        let store = names.pointee
-        let mask = store.tableCount - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        for _ in 0..<8 {
-            let v = store.table[i]
-            if v == NameStore.empty { return .max }
-            if (v ^ h) & 0xFFFF_FFFF_0000_0000 == 0 {
-                return Int(v & 0xFFFF_FFFF) < store.count ? PlayerIndex(truncatingIfNeeded: v) : .max
-            }
-            i = (i + 1) & mask
-        }
-        return .max
-    }
-
-    /// Hints player `p`'s name offsets (where its name bytes are).
-    @inline(__always)
-    func hintNameOffsets(_ p: PlayerIndex) {
-        hintCacheLine(names.pointee.offsets + Int(p))
-    }
-
-    /// Hints player `p`'s name bytes (reads its offsets: hint those first).
-    @inline(__always)
-    func hintName(_ p: PlayerIndex) {
-        let store = names.pointee
-        hintCacheLine(store.bytes + Int(store.offsets[Int(p)]))
-    }
-
     /// The index of `name`, or nil if unknown. O(1) expected.
     public func find(_ name: String) -> PlayerIndex? {
         var name = name
@@ -101,6 +60,16 @@ public final class PlayerRegistry {
     public func withNameBytes<R>(of index: PlayerIndex, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         body(names.pointee.name(Int(index)))
     }
+
+    // MARK: Hints for BatchWarmer (read only; see NameStore)
+
+    @inline(__always) func hintSlot(hash h: UInt64) { names.pointee.hintSlot(hash: h) }
+    /// A likely index for a name with hash `h` (unverified), or `PlayerIndex.max`.
+    @inline(__always) func candidate(hash h: UInt64) -> PlayerIndex {
+        names.pointee.candidate(hash: h).map { PlayerIndex($0) } ?? .max
+    }
+    @inline(__always) func hintNameOffsets(_ p: PlayerIndex) { names.pointee.hintOffsets(Int(p)) }
+    @inline(__always) func hintName(_ p: PlayerIndex) { names.pointee.hintBytes(Int(p)) }
 
     // MARK: Regions and display names
 

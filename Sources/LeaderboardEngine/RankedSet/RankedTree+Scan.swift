@@ -12,10 +12,16 @@ extension RankedTree {
     /// Calls `body(player, normalizedScore)` for entries whose key is ≥ `key`, in rank order,
     /// until `body` returns false. O(log n + k).
     public func scan(fromKey key: SetKey, _ body: (UInt32, Int64) -> Bool) {
-        var node = root
-        for _ in 0..<height { node = inners.children(node)[childSlot(node, key)] }
+        var node = leaf(holding: key)
         var i = leafLowerBound(node, key)
         scanLeaves(leaf: &node, offset: &i, body)
+    }
+
+    /// The leaf that holds (or would hold) `key`; changes nothing on the way down.
+    func leaf(holding key: SetKey) -> UInt32 {
+        var node = root
+        for _ in 0..<height { node = inners.children(node)[childSlot(node, key)] }
+        return node
     }
 
     private func scanLeaves(leaf: inout UInt32, offset i: inout Int, _ body: (UInt32, Int64) -> Bool) {
@@ -98,8 +104,7 @@ extension RankedTree {
 extension RankedTree {
     /// Walks to the leaf that holds `key` and hints its scores and players (see `BatchWarmer`).
     func hintLeaf(of key: SetKey) {
-        var node = root
-        for _ in 0..<height { node = inners.children(node)[childSlot(node, key)] }
+        let node = leaf(holding: key)
         let s = UnsafeRawPointer(leaves.scores(node)), p = UnsafeRawPointer(leaves.players(node))
         for line in Swift.stride(from: 0, to: LeafPool.capacity * 8, by: 64) { hintCacheLine(s + line) }
         for line in Swift.stride(from: 0, to: LeafPool.capacity * 4, by: 64) { hintCacheLine(p + line) }
