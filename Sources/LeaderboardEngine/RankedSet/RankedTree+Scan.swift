@@ -20,7 +20,10 @@ extension RankedTree {
     /// The leaf that holds (or would hold) `key`; changes nothing on the way down.
     func leaf(holding key: SetKey) -> UInt32 {
         var node = root
-        for _ in 0..<height { node = inners.children(node)[childSlot(node, key)] }
+        for _ in 0..<height {
+            hintLines(inners.children(node), bytes: InnerPool.capacity * 4)
+            node = inners.children(node)[childSlot(node, key)]
+        }
         return node
     }
 
@@ -102,11 +105,8 @@ extension RankedTree {
 }
 
 extension RankedTree {
-    /// Walks to the leaf that holds `key` and hints its scores and players (see `BatchWarmer`).
+    /// Walks to the leaf that holds `key` and hints every line of its record (see `BatchWarmer`).
     func hintLeaf(of key: SetKey) {
-        let node = leaf(holding: key)
-        let s = UnsafeRawPointer(leaves.scores(node)), p = UnsafeRawPointer(leaves.players(node))
-        for line in Swift.stride(from: 0, to: LeafPool.capacity * 8, by: 64) { hintCacheLine(s + line) }
-        for line in Swift.stride(from: 0, to: LeafPool.capacity * 4, by: 64) { hintCacheLine(p + line) }
+        hintLines(leaves.record(leaf(holding: key)), bytes: LeafPool.stride)
     }
 }

@@ -201,6 +201,9 @@ public final class RankedTree {
         var node = root
         var before = 0
         for level in 0..<height {
+            // The child slot comes from a scan of the separators; meanwhile the children and sizes
+            // (adjacent, two arrays of 4-byte slots) that the slot selects start arriving.
+            hintLines(inners.children(node), bytes: InnerPool.capacity * 8)
             let slot = childSlot(node, key)
             let sizes = inners.sizes(node)
             before &+= Self.sizesBefore(slot, sizes)
@@ -209,7 +212,22 @@ public final class RankedTree {
             pathSlot[level] = slot
             node = inners.children(node)[slot]
         }
+        // The leaf's header and scores are read first; its players (the entry's id, or the tail
+        // that an insert or removal shifts) are hinted now so they do not wait behind them.
+        hintLines(leaves.record(node), bytes: LeafPool.stride)
         return (node, before)
+    }
+
+    /// Hints every cache line of `bytes` bytes from `start` (records are not line-aligned, so the
+    /// first and last lines may be partial).
+    @inline(__always)
+    func hintLines(_ start: UnsafeRawPointer, bytes: Int) {
+        let first = UInt(bitPattern: start)
+        var line = first & ~63
+        while line < first &+ UInt(bytes) {
+            hintCacheLine(UnsafeRawPointer(bitPattern: line).unsafelyUnwrapped)
+            line &+= 64
+        }
     }
 
     /// Inserts `player` at `key`; the key must not be present. Returns the new 1-based rank.
