@@ -37,14 +37,43 @@ struct EngineBenchmark {
             players[i] = UInt32(rng.next() % UInt64(n))
             scores[i] = Int64(rng.next() % 1_000_000_000)
         }
-        start = BenchClock.nanos()
+        let modes = options.string("updates", "single,batch").split(separator: ",")
         var sink = 0
-        for i in 0..<ops {
-            seq += 1
-            sink &+= set.upsert(players[i], score: scores[i], seq: seq).newRank
+        if modes.contains("single") {
+            start = BenchClock.nanos()
+            for i in 0..<ops {
+                seq += 1
+                sink &+= set.upsert(players[i], score: scores[i], seq: seq).newRank
+            }
+            let updateSeconds = Double(BenchClock.nanos() - start) / 1e9
+            print("update (existing):      \(format(Double(ops) / updateSeconds / 1e6, decimals: 2)) M upserts/s, one at a time")
         }
-        let updateSeconds = Double(BenchClock.nanos() - start) / 1e9
-        print("update (existing):      \(format(Double(ops) / updateSeconds / 1e6, decimals: 2)) M upserts/s")
+
+        // The same kind of updates through `upsert(batch:)`, as the engine receives them (batches
+        // of `batch`): a software pipeline overlaps the cache misses of neighbouring updates.
+        let batch = options.int("batch", 1_000)
+        var updates = [SetUpdate](repeating: SetUpdate(player: 0, score: 0), count: ops)
+        for i in 0..<ops {
+            updates[i] = SetUpdate(player: UInt32(rng.next() % UInt64(n)), score: Int64(rng.next() % 1_000_000_000))
+        }
+        if modes.contains("batch") {
+        var moves = [RankMove](repeating: RankMove(oldRank: nil, oldScore: nil, newRank: 0, newScore: 0), count: batch)
+        start = BenchClock.nanos()
+        updates.withUnsafeBufferPointer { all in
+            moves.withUnsafeMutableBufferPointer { out in
+                var i = 0
+                while i < ops {
+                    let m = min(batch, ops - i)
+                    set.upsert(batch: UnsafeBufferPointer(rebasing: all[i..<(i + m)]), firstSeq: seq + 1, moves: out)
+                    seq += UInt64(m)
+                    sink &+= out[m - 1].newRank
+                    i += m
+                }
+            }
+        }
+        let batchSeconds = Double(BenchClock.nanos() - start) / 1e9
+        print("update (existing):      \(format(Double(ops) / batchSeconds / 1e6, decimals: 2)) M upserts/s, batches of \(batch)")
+        }
 
         let queries = 1_000_000
         var rank = LatencySummary(samples: [])
