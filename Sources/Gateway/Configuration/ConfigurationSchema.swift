@@ -52,7 +52,7 @@ enum ConfigurationSchema {
         .int("sse.retry_ms", \.sse.retryMilliseconds, 0...3_600_000, unit: "ms", "Reconnect delay sent as retry:."),
         .int("sse.replay_events", \.sse.replayEvents, 0...1_000_000, "Events kept per spectator stream for Last-Event-ID."),
         .strings("sse.allowed_origins", \.sse.allowedOrigins, "CORS origins for event streams ('*' = any)."),
-        .int("push.soft_limit_bytes", \.push.softLimitBytes, 1...1_073_741_824, unit: "B", "Queued bytes above which spectator diffs coalesce."),
+        .int("push.soft_limit_bytes", \.push.softLimitBytes, 1...1_073_741_824, unit: "B", "Unsent bytes above which a connection's spectator diffs wait (more than 64 behind: a snapshot replaces them)."),
         .int("push.hard_limit_bytes", \.push.hardLimitBytes, 1...1_073_741_824, unit: "B", "Queued bytes above which a slow client is disconnected."),
         .int("push.max_personal_age_ms", \.push.maxPersonalAgeMilliseconds, 1...3_600_000, unit: "ms", "Age of the oldest queued personal message that disconnects."),
         .int("push.resume_messages", \.push.resumeMessages, 0...1_000_000, "Personal messages kept per player for resume."),

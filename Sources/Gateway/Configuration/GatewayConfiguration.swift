@@ -83,7 +83,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     }
 
     public struct Push: Sendable, Equatable {
-        /// Queued bytes above which spectator diffs are coalesced into one snapshot.
+        /// Unsent bytes above which a connection's spectator diffs wait in the loop's log.
         public var softLimitBytes = 64 << 10
         /// Queued bytes above which the connection is closed (1013 / SSE end).
         public var hardLimitBytes = 1 << 20

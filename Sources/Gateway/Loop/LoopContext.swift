@@ -20,9 +20,21 @@ final class LoopContext {
     var playerSessions: [PlayerIndex: SessionList] = [:]
     var streamSessions: [StreamKey: [PushSession]] = [:]
     var latestSnapshots: [StreamKey: FanoutBatch.Snapshot] = [:]
+    /// Each spectated stream's recent diffs, shared by its sessions (see `SpectatorLog`).
+    var spectatorLogs: [StreamKey: SpectatorLog] = [:]
+    /// Diffs kept per stream and loop: a session further behind gets the latest snapshot.
+    static let spectatorLogCapacity = 64
     /// Sessions queued to by the dispatch in progress, and its stamp (see `dispatch`).
     private var touchedSessions: [PushSession] = []
     private var dispatchStamp: UInt32 = 0
+    /// Sessions with only spectator updates queued, waiting for their turn to be pumped (oldest
+    /// first, from `deferredHead`), and whether the job that pumps the next slice is queued.
+    private var deferredPumps: [PushSession] = []
+    private var deferredHead = 0
+    private var isDeferredPumpQueued = false
+    /// Spectator-only sessions pumped (framed and, at the end of the iteration, written) per
+    /// loop iteration.
+    static let deferredPumpsPerIteration = 256
     var framer = MessageFramer()
     var responseEncoder: HTTPResponseEncoder
     /// WebSocket timeouts and limits, one instance shared by the loop's connections.
@@ -125,13 +137,63 @@ final class LoopContext {
                 case nil: break
                 }
             case let .stream(key):
-                for session in streamSessions[key] ?? [] { deliver(session) }
+                // One append for the stream; its sessions only need a turn to take it.
+                guard let sessions = streamSessions[key], !sessions.isEmpty else { break }
+                spectatorLog(key).append(SpectatorLog.Entry(sequence: entry.sequence, bytes: batch.bytes, range: entry.range,
+                                                            kind: entry.kind, enqueuedAt: enqueuedAt))
+                for session in sessions where session.dispatchStamp != stamp {
+                    session.dispatchStamp = stamp
+                    touchedSessions.append(session)
+                }
             }
         }
-        for session in touchedSessions { session.pump() }
+        // Personal alerts go out in this iteration. Spectator updates to ~10,000 connections
+        // take ~50 ms of writes: pumped a slice per iteration, they no longer hold score
+        // replies, requests and alerts behind them, and the ticks that arrive before a session's
+        // turn share its one writev.
+        for session in touchedSessions {
+            if session.queue.holdsOnlySpectatorUpdates { deferPump(session) } else { session.pump() }
+        }
         let latency = Int(MonotonicClock.system.now() &- batch.appliedAt)
         if !touchedSessions.isEmpty { shared.metrics.notificationLatency.observe(nanoseconds: latency) }
         touchedSessions.removeAll(keepingCapacity: true)
+    }
+
+    private func deferPump(_ session: PushSession) {
+        guard !session.isPumpDeferred else { return }
+        session.isPumpDeferred = true
+        deferredPumps.append(session)
+        queueDeferredPump()
+    }
+
+    private func queueDeferredPump() {
+        guard !isDeferredPumpQueued else { return }
+        isDeferredPumpQueued = true
+        loop.enqueue { [unowned self] in self.pumpDeferredSlice() }
+    }
+
+    /// Pumps the next `deferredPumpsPerIteration` deferred sessions (a session pumped since it
+    /// was deferred is skipped); queues itself for the next iteration while any are left.
+    private func pumpDeferredSlice() {
+        isDeferredPumpQueued = false
+        var budget = Self.deferredPumpsPerIteration
+        while budget > 0 && deferredHead < deferredPumps.count {
+            let session = deferredPumps[deferredHead]
+            deferredHead += 1
+            guard session.isPumpDeferred else { continue }
+            session.pump()
+            budget -= 1
+        }
+        if deferredHead == deferredPumps.count {
+            deferredPumps.removeAll(keepingCapacity: true)
+            deferredHead = 0
+        } else {
+            if deferredHead >= 4096 && deferredHead * 2 >= deferredPumps.count {
+                deferredPumps.removeSubrange(0..<deferredHead)
+                deferredHead = 0
+            }
+            queueDeferredPump()
+        }
     }
 
     func register(_ session: PushSession, player: PlayerIndex) {
@@ -148,7 +210,18 @@ final class LoopContext {
 
     func unregister(_ session: PushSession, stream: StreamKey) {
         streamSessions[stream]?.removeAll { $0 === session }
-        if streamSessions[stream]?.isEmpty == true { streamSessions[stream] = nil }
+        if streamSessions[stream]?.isEmpty == true {
+            streamSessions[stream] = nil
+            spectatorLogs[stream] = nil
+        }
+    }
+
+    /// The log of `key`'s diffs on this loop (created on first use).
+    func spectatorLog(_ key: StreamKey) -> SpectatorLog {
+        if let log = spectatorLogs[key] { return log }
+        let log = SpectatorLog(capacity: Self.spectatorLogCapacity)
+        spectatorLogs[key] = log
+        return log
     }
 
     // MARK: Backlog checks
@@ -204,3 +277,4 @@ extension FanoutBatch.Target {
         return nil
     }
 }
+

@@ -1,0 +1,69 @@
+// The recent board diffs of one spectator stream on one loop, shared by every session that
+// spectates it. A session keeps only the id of the last diff it took (its cursor); a tick costs
+// the loop one append per stream instead of one queued item per spectator, and a session that
+// waited several ticks for its turn takes them all in one write. A session whose cursor fell
+// behind what the log keeps (or whose backlog is over the soft limit) gets the stream's latest
+// snapshot instead: spectator diffs coalesce by construction. Owned by the loop.
+import GatewayNet
+
+public final class SpectatorLog {
+    /// One diff (or snapshot) as the engine sent it; the bytes are the tick's shared buffer.
+    public struct Entry {
+        public var sequence: UInt64
+        public var bytes: SharedBytes
+        public var range: Range<Int>
+        public var kind: MessageKind
+        /// Loop monotonic time (ns) when the tick arrived.
+        public var enqueuedAt: UInt64
+
+        public init(sequence: UInt64, bytes: SharedBytes, range: Range<Int>, kind: MessageKind, enqueuedAt: UInt64) {
+            self.sequence = sequence
+            self.bytes = bytes
+            self.range = range
+            self.kind = kind
+            self.enqueuedAt = enqueuedAt
+        }
+    }
+
+    /// Entries kept at most (the oldest go first).
+    public let capacity: Int
+    private var entries: [Entry] = []
+    private var head = 0
+    /// Highest sequence dropped from the log (0: none yet).
+    public private(set) var droppedThrough: UInt64 = 0
+
+    public init(capacity: Int = 64) {
+        precondition(capacity > 0, "SpectatorLog needs room for one entry")
+        self.capacity = capacity
+    }
+
+    /// Sequence of the newest entry (0 when empty).
+    public var newest: UInt64 { head < entries.count ? entries[entries.count - 1].sequence : 0 }
+    /// Entries held.
+    public var count: Int { entries.count - head }
+
+    /// Appends `entry`, whose sequence must exceed every earlier one (older ones are ignored).
+    public func append(_ entry: Entry) {
+        guard entry.sequence > newest, entry.sequence > droppedThrough else { return }
+        entries.append(entry)
+        if entries.count - head > capacity {
+            droppedThrough = entries[head].sequence
+            head += 1
+            // Drop the dead prefix once it is as long as the live part (amortized O(1)).
+            if head >= capacity {
+                entries.removeSubrange(0..<head)
+                head = 0
+            }
+        }
+    }
+
+    /// The entries after `cursor`, oldest first; nil when some of them were already dropped
+    /// (the reader needs a snapshot).
+    public func entries(after cursor: UInt64) -> ArraySlice<Entry>? {
+        if cursor < droppedThrough { return nil }
+        // Usually only the last few are new: search back from the end.
+        var i = entries.count
+        while i > head && entries[i - 1].sequence > cursor { i -= 1 }
+        return entries[i..<entries.count]
+    }
+}

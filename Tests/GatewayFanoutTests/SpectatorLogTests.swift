@@ -1,0 +1,55 @@
+// The per-loop log of a spectator stream's recent diffs: readers take what follows their cursor,
+// and learn when the log already dropped part of it (they need a snapshot then).
+import Testing
+import GatewayNet
+@testable import GatewayFanout
+
+@Suite struct SpectatorLogTests {
+    let body = SharedBytes(Array(repeating: 0x20, count: 10))
+
+    func entry(_ sequence: UInt64) -> SpectatorLog.Entry {
+        SpectatorLog.Entry(sequence: sequence, bytes: body, range: 0..<body.count, kind: .board, enqueuedAt: sequence)
+    }
+
+    @Test func readersTakeTheEntriesAfterTheirCursorInOrder() {
+        let log = SpectatorLog(capacity: 8)
+        #expect(log.newest == 0 && log.entries(after: 0)?.isEmpty == true)
+        for s in UInt64(101)...105 { log.append(entry(s)) }
+        #expect(log.newest == 105 && log.count == 5)
+        #expect(log.entries(after: 100)?.map(\.sequence) == [101, 102, 103, 104, 105])
+        #expect(log.entries(after: 103)?.map(\.sequence) == [104, 105])
+        #expect(log.entries(after: 105)?.isEmpty == true)
+        // A cursor from before the stream's first kept entry, with nothing dropped yet, is fine.
+        #expect(log.entries(after: 7)?.count == 5)
+    }
+
+    @Test func entriesBeyondTheCapacityAreDroppedAndReadersBehindThemAreTold() {
+        let log = SpectatorLog(capacity: 8)
+        for s in UInt64(1)...20 { log.append(entry(s)) }
+        #expect(log.count == 8 && log.droppedThrough == 12)
+        #expect(log.entries(after: 11) == nil, "entry 12 is gone")
+        #expect(log.entries(after: 12)?.map(\.sequence) == Array(13...20))
+        #expect(log.entries(after: 17)?.map(\.sequence) == [18, 19, 20])
+    }
+
+    @Test func aLongRunKeepsExactlyTheNewestEntries() {
+        let log = SpectatorLog(capacity: 5)
+        for s in UInt64(1)...1_003 {
+            log.append(entry(s))
+            let kept = log.entries(after: log.droppedThrough)?.map(\.sequence) ?? []
+            #expect(kept == Array((s > 4 ? s - 4 : 1)...s), "after \(s)")
+        }
+    }
+
+    @Test func staleOrRepeatedEntriesAreIgnored() {
+        let log = SpectatorLog(capacity: 2)
+        log.append(entry(5))
+        log.append(entry(5))
+        log.append(entry(4))
+        #expect(log.count == 1)
+        log.append(entry(6))
+        log.append(entry(7))
+        log.append(entry(3))
+        #expect(log.entries(after: log.droppedThrough)?.map(\.sequence) == [6, 7])
+    }
+}
