@@ -122,7 +122,8 @@ import TestSupport
     }
 
     @Test func spectatorStreamsReplayMissedDiffsByLastEventID() throws {
-        let h = GatewayHarness(boards: [Self.board])
+        // One I/O loop, so every stream below shares the loop's spectator log.
+        let h = GatewayHarness(boards: [Self.board]) { $0.listen.ioThreads = 1 }
         try h.start()
         h.post([("g", "ann", 30), ("g", "bob", 20)])
         let sse = SSETestClient(port: h.port, path: "/v1/boards/g/alltime/stream")!
@@ -144,6 +145,15 @@ import TestSupport
         let base = UInt64(lastID) ?? 0
         #expect(ids == [base + 1, base + 2])
         #expect(json(replay.last?.data)?["entered"]?.arrayValue?.first?["player"]?.stringValue == "eve")
+        // Up to date (the stream's last id): nothing is replayed — not even the diffs the loop's
+        // spectator log still holds for the spectators that stayed — and the next change comes alone.
+        let latest = ids.last ?? 0
+        let upToDate = SSETestClient(port: h.port, path: "/v1/boards/g/alltime/stream", headers: [("Last-Event-ID", String(latest))])!
+        #expect(upToDate.status == 200)
+        h.post([("g", "fay", 50)])
+        let live = upToDate.next()
+        #expect(live?.type == "board")
+        #expect(live?.lastEventID == String(latest + 1))
         // An id the server never issued: reset, then a fresh snapshot.
         let unknown = SSETestClient(port: h.port, path: "/v1/boards/g/alltime/stream?lastEventId=12345")!
         #expect(unknown.next()?.type == "reset")

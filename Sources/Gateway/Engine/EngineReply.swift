@@ -49,6 +49,9 @@ struct SpectateReply: Sendable {
     /// The Last-Event-ID could not be served: send `reset` before the snapshot.
     var gap: Bool
     var stream: StreamKey
+    /// The stream's newest event id when the reply was made: the snapshot, the replay or the
+    /// client's Last-Event-ID brings the client up to it (diffs up to it are not sent again).
+    var latestEventID: UInt64
 }
 
 /// What a resuming player session receives.

@@ -158,7 +158,7 @@ extension EngineService {
         if stream.spectators == 0 { metrics.spectatorStreams.add(1) }
         stream.spectatorsPerLoop.add(loopIndex, 1)
         stream.spectators += 1
-        var reply = SpectateReply(replay: [], snapshot: nil, gap: false, stream: key)
+        var reply = SpectateReply(replay: [], snapshot: nil, gap: false, stream: key, latestEventID: stream.lastEventID)
         if let last = lastEventID {
             if last == stream.lastEventID {
                 reply.replay = []

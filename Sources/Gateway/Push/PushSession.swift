@@ -288,7 +288,9 @@ class PushSession: EngineReplyReceiver {
             enqueueControl(body, kind: kind, priority: .p3, sequence: id, stream: r.stream)
             last = id
         }
-        rareState.spectating[r.stream] = last
+        // The loop's spectator log may still hold older diffs (other spectators took them):
+        // this session starts after everything the reply covered, even with nothing to replay.
+        rareState.spectating[r.stream] = max(last, r.latestEventID)
     }
 
     func applyResume(_ r: ResumeReply) {
