@@ -65,8 +65,7 @@ class PushSession: EngineReplyReceiver {
     var metrics: Metrics { context.shared.metrics }
     var push: GatewayConfiguration.Push { context.shared.configuration.push }
 
-    /// Whether a fan-out entry is for this session (personal: subscribed or watched; spectator
-    /// streams are filtered by `enqueue`).
+    /// Whether a personal fan-out entry is for this session (subscribed or watched).
     func accepts(_ entry: FanoutBatch.Entry) -> Bool {
         switch entry.target {
         case .player:
@@ -77,9 +76,8 @@ class PushSession: EngineReplyReceiver {
             // Watching implies the global scope of that board window.
             return entry.scope.isGlobal && rare?.watching.contains(Subscription(board: entry.board, window: entry.window, scope: 0)) == true
         case .stream:
-            // `enqueue` drops stream messages for streams this session does not spectate (one
-            // lookup there instead of two).
-            return rare != nil
+            // Spectator diffs reach sessions through the loop's spectator logs, not `enqueue`.
+            return false
         }
     }
 
@@ -110,9 +108,6 @@ class PushSession: EngineReplyReceiver {
             }
             guard item.sequence > lastPseq else { return }
             lastPseq = item.sequence
-        } else if let stream = item.stream, item.sequence != 0 {
-            guard let rare, let i = rare.spectating.index(forKey: stream), item.sequence > rare.spectating.values[i] else { return }
-            rare.spectating.values[i] = item.sequence
         }
         queue.push(item)
     }
