@@ -277,4 +277,3 @@ extension FanoutBatch.Target {
         return nil
     }
 }
-
