@@ -27,25 +27,34 @@ extension RankedSet {
     public func upsert(batch updates: UnsafeBufferPointer<SetUpdate>, firstSeq: UInt64, moves: UnsafeMutableBufferPointer<RankMove>) {
         precondition(moves.count >= updates.count, "RankedSet.upsert(batch:): moves too short")
         let n = updates.count
+        // The old and new key's paths of the updates in flight, by index mod `ring`: recorded
+        // while their leaves are hinted, followed by the update where they still hold.
+        let ring = Self.leafDistance + 1
+        let paths = (0..<(2 * ring)).map { _ in TreePath() }
         for i in 0..<min(n, Self.memberDistance) { members.hintKey(of: updates[i].player) }
-        for i in 0..<min(n, Self.leafDistance) { hintLeaves(of: updates[i]) }
+        for i in 0..<min(n, Self.leafDistance) { hintLeaves(of: updates[i], old: paths[2 * (i % ring)], new: paths[2 * (i % ring) + 1]) }
         for i in 0..<n {
             if i &+ Self.memberDistance < n { members.hintKey(of: updates[i &+ Self.memberDistance].player) }
-            if i &+ Self.leafDistance < n { hintLeaves(of: updates[i &+ Self.leafDistance]) }
+            let ahead = i &+ Self.leafDistance
+            if ahead < n { hintLeaves(of: updates[ahead], old: paths[2 * (ahead % ring)], new: paths[2 * (ahead % ring) + 1]) }
             let u = updates[i]
-            moves[i] = upsert(u.player, score: u.score, seq: firstSeq &+ UInt64(i))
+            moves[i] = upsert(u.player, score: u.score, seq: firstSeq &+ UInt64(i),
+                              oldPath: paths[2 * (i % ring)], newPath: paths[2 * (i % ring) + 1])
         }
     }
 
-    /// Hints the leaf that holds the player's current entry and the leaf its new score goes to.
-    /// Reads only; a hint made stale by an earlier update of the batch only fetches a useless line.
+    /// Hints the leaf that holds the player's current entry and the leaf its new score goes to,
+    /// recording both paths. Reads only; a hint or path made stale by an earlier update of the
+    /// batch only fetches a useless line or costs a scan.
     @inline(__always)
-    private func hintLeaves(of update: SetUpdate) {
+    private func hintLeaves(of update: SetUpdate, old oldPath: TreePath, new newPath: TreePath) {
         let normalized = order.normalize(update.score)
+        oldPath.height = 0
+        newPath.height = 0
         if let old = members.key(of: update.player) {
             if old.score == normalized { return }
-            tree.hintLeaf(of: old)
+            tree.hintLeaf(of: old, recording: oldPath)
         }
-        tree.hintLeaf(of: SetKey(score: normalized, seq: .max))
+        tree.hintLeaf(of: SetKey(score: normalized, seq: .max), recording: newPath)
     }
 }

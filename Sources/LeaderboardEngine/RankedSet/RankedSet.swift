@@ -55,6 +55,12 @@ public final class RankedSet {
     /// repeated score does not lose its earlier achievement time.
     @discardableResult
     public func upsert(_ player: UInt32, score: Int64, seq: UInt64) -> RankMove {
+        upsert(player, score: score, seq: seq, oldPath: nil, newPath: nil)
+    }
+
+    /// `upsert`, with the tree paths recorded earlier for the old and the new key, if any.
+    @inline(__always)
+    func upsert(_ player: UInt32, score: Int64, seq: UInt64, oldPath: TreePath?, newPath: TreePath?) -> RankMove {
         let normalized = order.normalize(score)
         var oldRank: Int?
         var oldScore: Int64?
@@ -64,11 +70,11 @@ public final class RankedSet {
                 let rank = tree.rank(of: old, player: player)
                 return RankMove(oldRank: rank, oldScore: score, newRank: rank, newScore: score)
             }
-            oldRank = tree.remove(old, player: player)
+            oldRank = tree.remove(old, player: player, along: oldPath)
         }
         let key = SetKey(score: normalized, seq: seq)
         members.set(player, key)
-        let newRank = tree.insert(key, player: player)
+        let newRank = tree.insert(key, player: player, along: newPath)
         return RankMove(oldRank: oldRank, oldScore: oldScore, newRank: newRank, newScore: score)
     }
 

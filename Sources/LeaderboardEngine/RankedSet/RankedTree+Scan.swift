@@ -109,4 +109,39 @@ extension RankedTree {
     func hintLeaf(of key: SetKey) {
         hintLines(leaves.record(leaf(holding: key)), bytes: LeafPool.stride)
     }
+
+    /// `hintLeaf`, recording the path taken into `path` for a later `insert` or `remove` of the
+    /// same key (see `TreePath`).
+    func hintLeaf(of key: SetKey, recording path: TreePath) {
+        var node = root
+        path.height = height
+        for level in 0..<height {
+            hintLines(inners.children(node), bytes: InnerPool.capacity * 4)
+            let slot = childSlot(node, key)
+            path.nodes[level] = node
+            path.slots[level] = Int32(truncatingIfNeeded: slot)
+            node = inners.children(node)[slot]
+        }
+        hintLines(leaves.record(node), bytes: LeafPool.stride)
+    }
+}
+
+/// A root-to-leaf path (inner node and child slot per level) recorded for a key ahead of its
+/// update. The tree may change in between (splits, merges, shifts); a descent along the path
+/// re-checks each level against two separators and scans only where it no longer holds, so a
+/// stale path costs a little time, never a wrong answer. Storage is owned by the path.
+public final class TreePath {
+    let nodes: UnsafeMutablePointer<UInt32>
+    let slots: UnsafeMutablePointer<Int32>
+    var height = 0
+
+    init() {
+        nodes = .allocate(capacity: RankedTree.maxHeight)
+        slots = .allocate(capacity: RankedTree.maxHeight)
+    }
+
+    deinit {
+        nodes.deallocate()
+        slots.deallocate()
+    }
 }

@@ -151,6 +151,19 @@ public final class RankedTree {
         return Int(lanes.wrappedSum())
     }
 
+    /// Whether `slot` is still the child slot of `node` for `key` (what `childSlot` would
+    /// return): separator(slot) ≤ key < separator(slot + 1), bounds checked. Two separator reads
+    /// instead of a scan.
+    @inline(__always)
+    func slotHolds(_ node: UInt32, _ slot: Int, _ key: SetKey) -> Bool {
+        let n = inners.count(node)
+        guard slot >= 0 && slot < n else { return false }
+        let ss = inners.sepScores(node), sq = inners.sepSeqs(node)
+        if slot > 0 && (ss[slot] > key.score || (ss[slot] == key.score && sq[slot] > key.seq)) { return false }
+        if slot + 1 < n && (ss[slot + 1] < key.score || (ss[slot + 1] == key.score && sq[slot + 1] <= key.seq)) { return false }
+        return true
+    }
+
     /// Offset in `leaf` of the first entry not less than `key`.
     @inline(__always)
     func leafLowerBound(_ leaf: UInt32, _ key: SetKey) -> Int {
@@ -197,14 +210,20 @@ public final class RankedTree {
     /// `pathNode`/`pathSlot` and adding `delta` (wrapping: `UInt32.max` subtracts one) to every
     /// subtree size on it. Returns the leaf and the number of entries in the leaves before it.
     @inline(__always)
-    func descend(to key: SetKey, adding delta: UInt32) -> (leaf: UInt32, before: Int) {
+    func descend(to key: SetKey, adding delta: UInt32, along path: TreePath? = nil) -> (leaf: UInt32, before: Int) {
         var node = root
         var before = 0
         for level in 0..<height {
             // The child slot comes from a scan of the separators; meanwhile the children and sizes
             // (adjacent, two arrays of 4-byte slots) that the slot selects start arriving.
             hintLines(inners.children(node), bytes: InnerPool.capacity * 8)
-            let slot = childSlot(node, key)
+            // A path recorded earlier (see `TreePath`) saves the scan where it still holds.
+            let slot: Int
+            if let path, level < path.height, path.nodes[level] == node, slotHolds(node, Int(path.slots[level]), key) {
+                slot = Int(path.slots[level])
+            } else {
+                slot = childSlot(node, key)
+            }
             let sizes = inners.sizes(node)
             before &+= Self.sizesBefore(slot, sizes)
             if delta != 0 { sizes[slot] &+= delta }
@@ -231,9 +250,10 @@ public final class RankedTree {
     }
 
     /// Inserts `player` at `key`; the key must not be present. Returns the new 1-based rank.
+    /// `path`, if given, was recorded for this key earlier and is used where it still holds.
     @discardableResult
-    public func insert(_ key: SetKey, player: UInt32) -> Int {
-        let (leaf, before) = descend(to: key, adding: 1)
+    public func insert(_ key: SetKey, player: UInt32, along path: TreePath? = nil) -> Int {
+        let (leaf, before) = descend(to: key, adding: 1, along: path)
         let offset = leafLowerBound(leaf, key)
         insertIntoLeaf(leaf, offset, key, player)
         count &+= 1
@@ -244,8 +264,8 @@ public final class RankedTree {
     /// Removes the entry at `key`, which must be present. Returns the 1-based rank it had.
     /// Passing the entry's `player` finds it in its leaf by id instead of by member-table seqs.
     @discardableResult
-    public func remove(_ key: SetKey, player: UInt32? = nil) -> Int {
-        let (leaf, before) = descend(to: key, adding: .max)
+    public func remove(_ key: SetKey, player: UInt32? = nil, along path: TreePath? = nil) -> Int {
+        let (leaf, before) = descend(to: key, adding: .max, along: path)
         let offset = player.map { leafOffset(leaf, key, player: $0) } ?? leafLowerBound(leaf, key)
         let n = leaves.count(leaf)
         precondition(offset < n && leaves.scores(leaf)[offset] == key.score, "RankedTree.remove: key not present")
