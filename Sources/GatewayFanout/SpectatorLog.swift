@@ -3,7 +3,9 @@
 // the loop one append per stream instead of one queued item per spectator, and a session that
 // waited several ticks for its turn takes them all in one write. A session whose cursor fell
 // behind what the log keeps (or whose backlog is over the soft limit) gets the stream's latest
-// snapshot instead: spectator diffs coalesce by construction. Owned by the loop.
+// snapshot instead: spectator diffs coalesce by construction. Entries hold their own copy of the
+// diff (see `append(sequence:copying:kind:enqueuedAt:)`), not the tick's whole buffer, so a
+// quiet stream's log never keeps old ticks alive: its memory is its last diffs. Owned by the loop.
 import GatewayNet
 
 public final class SpectatorLog {
@@ -41,6 +43,13 @@ public final class SpectatorLog {
     public var newest: UInt64 { head < entries.count ? entries[entries.count - 1].sequence : 0 }
     /// Entries held.
     public var count: Int { entries.count - head }
+
+    /// Appends a copy of `bytes[range]` as the diff with id `sequence`.
+    public func append(sequence: UInt64, copying bytes: SharedBytes, range: Range<Int>, kind: MessageKind, enqueuedAt: UInt64) {
+        guard sequence > newest, sequence > droppedThrough else { return }
+        let copy = bytes.withUnsafeBytes { SharedBytes(copying: UnsafeRawBufferPointer(rebasing: $0[range])) }
+        append(Entry(sequence: sequence, bytes: copy, range: 0..<copy.count, kind: kind, enqueuedAt: enqueuedAt))
+    }
 
     /// Appends `entry`, whose sequence must exceed every earlier one (older ones are ignored).
     public func append(_ entry: Entry) {

@@ -41,6 +41,18 @@ import GatewayNet
         }
     }
 
+    @Test func appendedDiffsAreCopiesOfTheirRangeNotTheWholeTickBuffer() {
+        let tick = SharedBytes(Array("personal…{\"type\":\"board\"}…more personal".utf8))
+        let range = 12..<30
+        let log = SpectatorLog(capacity: 4)
+        log.append(sequence: 9, copying: tick, range: range, kind: .board, enqueuedAt: 1)
+        let kept = log.entries(after: 0)?.first
+        #expect(kept?.bytes !== tick, "the log must not keep the tick's buffer alive")
+        #expect(kept?.range == 0..<range.count)
+        let body = kept?.bytes.withUnsafeBytes { Array($0) }
+        #expect(body == tick.withUnsafeBytes { Array($0[range]) })
+    }
+
     @Test func staleOrRepeatedEntriesAreIgnored() {
         let log = SpectatorLog(capacity: 2)
         log.append(entry(5))

@@ -139,8 +139,8 @@ final class LoopContext {
             case let .stream(key):
                 // One append for the stream; its sessions only need a turn to take it.
                 guard let sessions = streamSessions[key], !sessions.isEmpty else { break }
-                spectatorLog(key).append(SpectatorLog.Entry(sequence: entry.sequence, bytes: batch.bytes, range: entry.range,
-                                                            kind: entry.kind, enqueuedAt: enqueuedAt))
+                spectatorLog(key).append(sequence: entry.sequence, copying: batch.bytes, range: entry.range, kind: entry.kind,
+                                         enqueuedAt: enqueuedAt)
                 for session in sessions where session.dispatchStamp != stamp {
                     session.dispatchStamp = stamp
                     touchedSessions.append(session)
