@@ -4,10 +4,12 @@ import Testing
 import TestSupport
 
 @Suite struct RankedSetTests {
-    @Test(arguments: ScoreOrder.allCases)
-    func matchesReferenceOverRandomOperations(order: ScoreOrder) {
-        var rng = SeededRandom(label: "RankedSet.\(order)")
-        let set = RankedSet(order: order)
+    /// Also with leaf hints kept from the first entry (large sets keep them; hints must never
+    /// change an answer).
+    @Test(arguments: ScoreOrder.allCases, [RankedTree.defaultLeafHintsFrom, 0])
+    func matchesReferenceOverRandomOperations(order: ScoreOrder, leafHintsFrom: Int) {
+        var rng = SeededRandom(label: "RankedSet.\(order).\(leafHintsFrom)")
+        let set = RankedSet(order: order, leafHintsFrom: leafHintsFrom)
         var model = ReferenceRanking(order: order)
         var seq: UInt64 = 0
         let players: UInt32 = 1200

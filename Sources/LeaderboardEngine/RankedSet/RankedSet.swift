@@ -39,10 +39,11 @@ public final class RankedSet {
     public let members: MemberTable
     public let tree: RankedTree
 
-    public init(order: ScoreOrder) {
+    /// `leafHintsFrom`: entries from which the tree keeps leaf hints (see `RankedTree`).
+    public init(order: ScoreOrder, leafHintsFrom: Int = RankedTree.defaultLeafHintsFrom) {
         self.order = order
         members = MemberTable()
-        tree = RankedTree(members: members)
+        tree = RankedTree(members: members, leafHintsFrom: leafHintsFrom)
     }
 
     /// Number of members.
@@ -61,6 +62,8 @@ public final class RankedSet {
     /// `upsert`, with the tree paths recorded earlier for the old and the new key, if any.
     @inline(__always)
     func upsert(_ player: UInt32, score: Int64, seq: UInt64, oldPath: TreePath?, newPath: TreePath?) -> RankMove {
+        // A batch (paths given) hinted the leaves ahead already.
+        if oldPath == nil { tree.hintLeaf(ofPlayer: player) }
         let normalized = order.normalize(score)
         var oldRank: Int?
         var oldScore: Int64?
@@ -89,6 +92,7 @@ public final class RankedSet {
 
     /// 1-based rank of `player`, or nil if absent.
     public func rank(of player: UInt32) -> Int? {
+        tree.hintLeaf(ofPlayer: player)
         guard let key = members.key(of: player) else { return nil }
         return tree.rank(of: key, player: player)
     }

@@ -24,6 +24,7 @@ extension RankedTree {
                 (leaves.scores(left) + ln).update(from: leaves.scores(leaf), count: n)
                 (leaves.players(left) + ln).update(from: leaves.players(leaf), count: n)
                 leaves.setCount(left, ln + n)
+                noteAllEntries(of: left)
                 sizes[slot - 1] &+= UInt32(n)
                 removeChild(level: level, slot: slot)
                 unlinkLeaf(leaf)
@@ -38,6 +39,7 @@ extension RankedTree {
                 (leaves.scores(leaf) + n).update(from: leaves.scores(right), count: rn)
                 (leaves.players(leaf) + n).update(from: leaves.players(right), count: rn)
                 leaves.setCount(leaf, n + rn)
+                noteAllEntries(of: leaf)
                 sizes[slot] &+= UInt32(rn)
                 removeChild(level: level, slot: slot + 1)
                 unlinkLeaf(right)
@@ -53,6 +55,7 @@ extension RankedTree {
             (p + 1).moveInitialize(from: p, count: n)
             s[0] = leaves.scores(left)[ln - 1]
             p[0] = leaves.players(left)[ln - 1]
+            noteLeaf(leaf, of: p[0])
             leaves.setCount(left, ln - 1)
             leaves.setCount(leaf, n + 1)
             sizes[slot - 1] &-= 1
@@ -64,6 +67,7 @@ extension RankedTree {
             let rs = leaves.scores(right), rp = leaves.players(right)
             leaves.scores(leaf)[n] = rs[0]
             leaves.players(leaf)[n] = rp[0]
+            noteLeaf(leaf, of: rp[0])
             rs.update(from: rs + 1, count: rn - 1)
             rp.update(from: rp + 1, count: rn - 1)
             leaves.setCount(right, rn - 1)

@@ -101,6 +101,7 @@ extension RankedTree {
         }
         root = level[0].node
         count = total
+        if count >= header.pointee.leafHintsFrom { startLeafHints() }
     }
 }
 

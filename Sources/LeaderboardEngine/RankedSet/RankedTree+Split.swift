@@ -13,6 +13,7 @@ extension RankedTree {
             s[offset] = key.score
             p[offset] = player
             leaves.setCount(leaf, n + 1)
+            noteLeaf(leaf, of: player)
             return
         }
         if height > 0, shiftIntoSibling(leaf, offset, key, player) { return }
@@ -51,6 +52,8 @@ extension RankedTree {
         leaves.setNext(leaf, right)
         if after != LeafPool.none { leaves.setPrev(after, right) }
         // The right leaf's first entry may be the new one, whose seq `members` already holds.
+        noteLeaf(leaf, of: player)
+        noteAllEntries(of: right)
         let separator = offset == keep ? key : leafKey(right, 0)
         insertChild(level: height - 1, child: right, separator: separator,
                     leftSize: leaves.count(leaf), rightSize: leaves.count(right))
@@ -86,6 +89,7 @@ extension RankedTree {
             } else {
                 insertIntoLeaf(right, offset - kept, key, player)
             }
+            noteAllEntries(of: right)
             sizes[slot] = UInt32(leaves.count(leaf))
             sizes[slot + 1] = UInt32(leaves.count(right))
             return true
@@ -105,6 +109,7 @@ extension RankedTree {
             } else {
                 insertIntoLeaf(leaf, offset - k, key, player)
             }
+            noteAllEntries(of: left)
             inners.setSeparator(parent, slot, leafKey(leaf, 0))
             sizes[slot - 1] = UInt32(leaves.count(left))
             sizes[slot] = UInt32(leaves.count(leaf))

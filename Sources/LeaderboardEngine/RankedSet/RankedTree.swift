@@ -20,6 +20,11 @@ public final class RankedTree {
         /// Largest seq ever inserted: a key with a larger seq sorts after every equal score, so
         /// the common insert needs no seq lookups for ties.
         var maxSeq: UInt64 = 0
+        /// Player → 1 + the leaf last seen holding it (0: unknown), kept once the tree
+        /// reaches `leafHintsFrom` entries (see `hintLeaf(ofPlayer:)`); nil before.
+        var leafHints: UnsafeMutablePointer<UInt32>?
+        var leafHintCapacity = 0
+        var leafHintsFrom: Int
     }
 
     let leaves = LeafPool()
@@ -62,8 +67,13 @@ public final class RankedTree {
     static let innerMinimum = InnerPool.capacity / 4
     static let innerMergeLimit = InnerPool.capacity * 3 / 4
 
-    /// `members` must outlive the tree (it is the set's or the window's table).
-    public init(members: MemberTable) {
+    /// Entries from which a tree keeps leaf hints: below it the tree mostly stays in cache, and
+    /// 4 more bytes per member would take a 1 M-member set past 40 B per member.
+    public static let defaultLeafHintsFrom = 2 << 20
+
+    /// `members` must outlive the tree (it is the set's or the window's table). `leafHintsFrom`:
+    /// see `defaultLeafHintsFrom` (`Int.max`: never).
+    public init(members: MemberTable, leafHintsFrom: Int = RankedTree.defaultLeafHintsFrom) {
         self.members = members
         pathNode = .allocate(capacity: Self.maxHeight)
         pathSlot = .allocate(capacity: Self.maxHeight)
@@ -72,10 +82,11 @@ public final class RankedTree {
         scratchSeps = .allocate(capacity: InnerPool.capacity + 1)
         let first = leaves.allocate()
         header = .allocate(capacity: 1)
-        header.initialize(to: Header(root: first, firstLeaf: first))
+        header.initialize(to: Header(root: first, firstLeaf: first, leafHintsFrom: leafHintsFrom))
     }
 
     deinit {
+        releaseLeafHints()
         leaves.destroy()
         inners.destroy()
         header.deallocate()
@@ -86,15 +97,17 @@ public final class RankedTree {
         scratchSeps.deallocate()
     }
 
-    /// Bytes held by the nodes (not counting `members`).
-    public var memoryBytes: Int { leaves.memoryBytes + inners.memoryBytes }
+    /// Bytes held by the nodes and the leaf hints (not counting `members`).
+    public var memoryBytes: Int { leaves.memoryBytes + inners.memoryBytes + header.pointee.leafHintCapacity * 4 }
 
     /// Removes every entry and releases node memory.
     public func removeAll() {
         leaves.deallocateAll()
         inners.deallocateAll()
         let first = leaves.allocate()
-        header.pointee = Header(root: first, firstLeaf: first)
+        let from = header.pointee.leafHintsFrom
+        releaseLeafHints()
+        header.pointee = Header(root: first, firstLeaf: first, leafHintsFrom: from)
     }
 
     // MARK: Search primitives
@@ -257,6 +270,7 @@ public final class RankedTree {
         let offset = leafLowerBound(leaf, key)
         insertIntoLeaf(leaf, offset, key, player)
         count &+= 1
+        if header.pointee.leafHints == nil && count >= header.pointee.leafHintsFrom { startLeafHints() }
         if key.seq > maxSeq { maxSeq = key.seq }
         return before &+ offset &+ 1
     }
