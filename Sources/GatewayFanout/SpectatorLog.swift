@@ -2,40 +2,25 @@
 // spectates it. A session keeps only the id of the last diff it took (its cursor); a tick costs
 // the loop one append per stream instead of one queued item per spectator, and a session that
 // waited several ticks for its turn takes them all in one write. A session whose cursor fell
-// behind what the log keeps (or whose backlog is over the soft limit) gets the stream's latest
-// snapshot instead: spectator diffs coalesce by construction. Entries hold their own copy of the
-// diff (see `append(sequence:copying:kind:enqueuedAt:)`), not the tick's whole buffer, so a
-// quiet stream's log never keeps old ticks alive: its memory is its last diffs. Owned by the loop.
+// behind what the log keeps gets the stream's latest snapshot instead: spectator diffs coalesce
+// by construction. Entries are framing-ready queue items holding their own copy of the diff, not
+// the tick's whole buffer, so a quiet stream's log never keeps old ticks alive: its memory is its
+// last diffs. Owned by the loop.
 import GatewayNet
 
 public final class SpectatorLog {
-    /// One diff (or snapshot) as the engine sent it; the bytes are the tick's shared buffer.
-    public struct Entry {
-        public var sequence: UInt64
-        public var bytes: SharedBytes
-        public var range: Range<Int>
-        public var kind: MessageKind
-        /// Loop monotonic time (ns) when the tick arrived.
-        public var enqueuedAt: UInt64
-
-        public init(sequence: UInt64, bytes: SharedBytes, range: Range<Int>, kind: MessageKind, enqueuedAt: UInt64) {
-            self.sequence = sequence
-            self.bytes = bytes
-            self.range = range
-            self.kind = kind
-            self.enqueuedAt = enqueuedAt
-        }
-    }
-
+    /// The stream the log belongs to (carried by its items).
+    public let stream: StreamKey
     /// Entries kept at most (the oldest go first).
     public let capacity: Int
-    private var entries: [Entry] = []
+    private var entries: [OutboundQueue.Item] = []
     private var head = 0
     /// Highest sequence dropped from the log (0: none yet).
     public private(set) var droppedThrough: UInt64 = 0
 
-    public init(capacity: Int = 64) {
+    public init(stream: StreamKey, capacity: Int = 64) {
         precondition(capacity > 0, "SpectatorLog needs room for one entry")
+        self.stream = stream
         self.capacity = capacity
     }
 
@@ -44,17 +29,13 @@ public final class SpectatorLog {
     /// Entries held.
     public var count: Int { entries.count - head }
 
-    /// Appends a copy of `bytes[range]` as the diff with id `sequence`.
+    /// Appends a copy of `bytes[range]` as the diff (or snapshot) with id `sequence`, which must
+    /// exceed every earlier one (older ones are ignored).
     public func append(sequence: UInt64, copying bytes: SharedBytes, range: Range<Int>, kind: MessageKind, enqueuedAt: UInt64) {
         guard sequence > newest, sequence > droppedThrough else { return }
         let copy = bytes.withUnsafeBytes { SharedBytes(copying: UnsafeRawBufferPointer(rebasing: $0[range])) }
-        append(Entry(sequence: sequence, bytes: copy, range: 0..<copy.count, kind: kind, enqueuedAt: enqueuedAt))
-    }
-
-    /// Appends `entry`, whose sequence must exceed every earlier one (older ones are ignored).
-    public func append(_ entry: Entry) {
-        guard entry.sequence > newest, entry.sequence > droppedThrough else { return }
-        entries.append(entry)
+        entries.append(OutboundQueue.Item(bytes: copy, range: 0..<copy.count, kind: kind, priority: .p3, sequence: sequence,
+                                          isPersonal: false, stream: stream, enqueuedAt: enqueuedAt))
         if entries.count - head > capacity {
             droppedThrough = entries[head].sequence
             head += 1
@@ -66,9 +47,9 @@ public final class SpectatorLog {
         }
     }
 
-    /// The entries after `cursor`, oldest first; nil when some of them were already dropped
-    /// (the reader needs a snapshot).
-    public func entries(after cursor: UInt64) -> ArraySlice<Entry>? {
+    /// The entries after `cursor`, oldest first, ready to frame; nil when some of them were
+    /// already dropped (the reader needs a snapshot).
+    public func entries(after cursor: UInt64) -> ArraySlice<OutboundQueue.Item>? {
         if cursor < droppedThrough { return nil }
         // Usually only the last few are new: search back from the end.
         var i = entries.count

@@ -219,7 +219,7 @@ final class LoopContext {
     /// The log of `key`'s diffs on this loop (created on first use).
     func spectatorLog(_ key: StreamKey) -> SpectatorLog {
         if let log = spectatorLogs[key] { return log }
-        let log = SpectatorLog(capacity: Self.spectatorLogCapacity)
+        let log = SpectatorLog(stream: key, capacity: Self.spectatorLogCapacity)
         spectatorLogs[key] = log
         return log
     }

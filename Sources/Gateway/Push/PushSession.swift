@@ -187,18 +187,15 @@ class PushSession: EngineReplyReceiver {
                 cursor = snapshot.eventID
                 pending = log.entries(after: cursor)
             }
-            for entry in pending ?? [] {
+            for item in pending ?? [] {
                 guard connection.isWritable, connection.queuedBytes < softLimit else {
                     behind = true
                     break
                 }
                 seq += 1
-                context.framer.write(OutboundQueue.Item(bytes: entry.bytes, range: entry.range, kind: entry.kind, priority: .p3,
-                                                        sequence: entry.sequence, isPersonal: false, stream: key,
-                                                        enqueuedAt: entry.enqueuedAt),
-                                     seq: seq, t: t, framing: framing, to: connection)
+                context.framer.write(item, seq: seq, t: t, framing: framing, to: connection)
                 written += 1
-                cursor = entry.sequence
+                cursor = item.sequence
             }
             rare.spectating.values[i] = cursor
         }

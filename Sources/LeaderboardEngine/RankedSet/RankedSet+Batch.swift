@@ -30,16 +30,15 @@ extension RankedSet {
         // The old and new key's paths of the updates in flight, by index mod `ring`: recorded
         // while their leaves are hinted, followed by the update where they still hold.
         let ring = Self.leafDistance + 1
-        let paths = (0..<(2 * ring)).map { _ in TreePath() }
+        let oldPaths = (0..<ring).map { _ in TreePath() }, newPaths = (0..<ring).map { _ in TreePath() }
         for i in 0..<min(n, Self.memberDistance) { members.hintKey(of: updates[i].player) }
-        for i in 0..<min(n, Self.leafDistance) { hintLeaves(of: updates[i], old: paths[2 * (i % ring)], new: paths[2 * (i % ring) + 1]) }
+        for i in 0..<min(n, Self.leafDistance) { hintLeaves(of: updates[i], old: oldPaths[i % ring], new: newPaths[i % ring]) }
         for i in 0..<n {
             if i &+ Self.memberDistance < n { members.hintKey(of: updates[i &+ Self.memberDistance].player) }
             let ahead = i &+ Self.leafDistance
-            if ahead < n { hintLeaves(of: updates[ahead], old: paths[2 * (ahead % ring)], new: paths[2 * (ahead % ring) + 1]) }
+            if ahead < n { hintLeaves(of: updates[ahead], old: oldPaths[ahead % ring], new: newPaths[ahead % ring]) }
             let u = updates[i]
-            moves[i] = upsert(u.player, score: u.score, seq: firstSeq &+ UInt64(i),
-                              oldPath: paths[2 * (i % ring)], newPath: paths[2 * (i % ring) + 1])
+            moves[i] = upsert(u.player, score: u.score, seq: firstSeq &+ UInt64(i), oldPath: oldPaths[i % ring], newPath: newPaths[i % ring])
         }
     }
 

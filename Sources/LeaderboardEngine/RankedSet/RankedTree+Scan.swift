@@ -17,12 +17,19 @@ extension RankedTree {
         scanLeaves(leaf: &node, offset: &i, body)
     }
 
-    /// The leaf that holds (or would hold) `key`; changes nothing on the way down.
-    func leaf(holding key: SetKey) -> UInt32 {
+    /// The leaf that holds (or would hold) `key`; changes nothing on the way down. With `path`,
+    /// records the node and child slot of each level there (see `TreePath`).
+    func leaf(holding key: SetKey, recording path: TreePath? = nil) -> UInt32 {
         var node = root
-        for _ in 0..<height {
+        path?.height = height
+        for level in 0..<height {
             hintLines(inners.children(node), bytes: InnerPool.capacity * 4)
-            node = inners.children(node)[childSlot(node, key)]
+            let slot = childSlot(node, key)
+            if let path {
+                path.nodes[level] = node
+                path.slots[level] = Int32(truncatingIfNeeded: slot)
+            }
+            node = inners.children(node)[slot]
         }
         return node
     }
@@ -106,24 +113,10 @@ extension RankedTree {
 }
 
 extension RankedTree {
-    /// Walks to the leaf that holds `key` and hints every line of its record (see `BatchWarmer`).
-    func hintLeaf(of key: SetKey) {
-        hintLines(leaves.record(leaf(holding: key)), bytes: LeafPool.stride)
-    }
-
-    /// `hintLeaf`, recording the path taken into `path` for a later `insert` or `remove` of the
-    /// same key (see `TreePath`).
-    func hintLeaf(of key: SetKey, recording path: TreePath) {
-        var node = root
-        path.height = height
-        for level in 0..<height {
-            hintLines(inners.children(node), bytes: InnerPool.capacity * 4)
-            let slot = childSlot(node, key)
-            path.nodes[level] = node
-            path.slots[level] = Int32(truncatingIfNeeded: slot)
-            node = inners.children(node)[slot]
-        }
-        hintLines(leaves.record(node), bytes: LeafPool.stride)
+    /// Walks to the leaf that holds `key` and hints every line of its record (see `BatchWarmer`),
+    /// recording the path taken into `path` if given, for a later `insert` or `remove` of the key.
+    func hintLeaf(of key: SetKey, recording path: TreePath? = nil) {
+        hintLines(leaves.record(leaf(holding: key, recording: path)), bytes: LeafPool.stride)
     }
 }
 
@@ -131,7 +124,7 @@ extension RankedTree {
 /// update. The tree may change in between (splits, merges, shifts); a descent along the path
 /// re-checks each level against two separators and scans only where it no longer holds, so a
 /// stale path costs a little time, never a wrong answer. Storage is owned by the path.
-public final class TreePath {
+final class TreePath {
     let nodes: UnsafeMutablePointer<UInt32>
     let slots: UnsafeMutablePointer<Int32>
     var height = 0

@@ -263,9 +263,14 @@ public final class RankedTree {
     }
 
     /// Inserts `player` at `key`; the key must not be present. Returns the new 1-based rank.
-    /// `path`, if given, was recorded for this key earlier and is used where it still holds.
     @discardableResult
-    public func insert(_ key: SetKey, player: UInt32, along path: TreePath? = nil) -> Int {
+    public func insert(_ key: SetKey, player: UInt32) -> Int {
+        insert(key, player: player, along: nil)
+    }
+
+    /// `insert`, along a path recorded for this key earlier (used where it still holds).
+    @discardableResult
+    func insert(_ key: SetKey, player: UInt32, along path: TreePath?) -> Int {
         let (leaf, before) = descend(to: key, adding: 1, along: path)
         let offset = leafLowerBound(leaf, key)
         insertIntoLeaf(leaf, offset, key, player)
@@ -278,7 +283,13 @@ public final class RankedTree {
     /// Removes the entry at `key`, which must be present. Returns the 1-based rank it had.
     /// Passing the entry's `player` finds it in its leaf by id instead of by member-table seqs.
     @discardableResult
-    public func remove(_ key: SetKey, player: UInt32? = nil, along path: TreePath? = nil) -> Int {
+    public func remove(_ key: SetKey, player: UInt32? = nil) -> Int {
+        remove(key, player: player, along: nil)
+    }
+
+    /// `remove`, along a path recorded for this key earlier (used where it still holds).
+    @discardableResult
+    func remove(_ key: SetKey, player: UInt32?, along path: TreePath?) -> Int {
         let (leaf, before) = descend(to: key, adding: .max, along: path)
         let offset = player.map { leafOffset(leaf, key, player: $0) } ?? leafLowerBound(leaf, key)
         let n = leaves.count(leaf)
