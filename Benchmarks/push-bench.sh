@@ -3,7 +3,8 @@
 #   (a) 19,000 idle WebSocket connections: server RSS per connection
 #   (b) fan-out: 19,000 WebSocket spectators of 4 board windows, messages delivered per second
 #   (c) score event → rank notification latency: 19,000 subscribers at 100k events/s offered
-#       (capacity), then at 10k events/s (below capacity)
+#       (capacity), the same rate over 100,000 players of whom those 19,000 are connected, then
+#       10k events/s (below capacity)
 #   (d) healthy-client latency with 10% slow consumers vs none, server RSS sampled
 # Each scenario runs twice, each run on a fresh gateway (release build, temp data dir, fsync
 # always). The gateway and overtake-load are separate processes (20,000 descriptors each).
@@ -203,6 +204,9 @@ done
 
 C_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 19000 --watch 0 --spectators 100 --window alltime --duration 8)
 for i in 1 2; do wants c || break; run "c$i-100k" "${C_ARGS[@]}" --rate 100000 --batch 2000 --posters 16; done
+# The same rate over 100,000 players of whom the 19,000 are connected (most events go to
+# players who are offline, as in a game), in batches of 200.
+for i in 1 2; do wants c || break; run "c$i-100kp" "${C_ARGS[@]}" --rate 100000 --batch 200 --posters 16 --players 100000; done
 for i in 1 2; do wants c || break; run "c$i-10k" "${C_ARGS[@]}" --rate 10000 --batch 100 --posters 8; done
 
 D_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 1000 --watch 1 --spectate 1

@@ -1,5 +1,6 @@
 // The gateway when its write-ahead log fails underneath it: the batch that could not be made
-// durable is answered 503 `storage_failed` (and its notifications are not sent), and from then on
+// durable is answered 503 `storage_failed` (its notifications were already sent under
+// `push.notify_when = applied`, and are never sent under `durable`), and from then on
 // every engine request is refused with the same code (fail-stop: memory may hold that batch),
 // while /readyz reports `failed`. The failure is real: the log segment's descriptor is pointed
 // at /dev/full, so the next write gets ENOSPC as on a full disk.
@@ -32,8 +33,11 @@ import TestSupport
         return redirected
     }
 
-    @Test func aFailedLogWriteIsAnswered503AndLaterWritesAreRefused() throws {
-        let h = GatewayHarness(boards: [BoardDefinition(id: "s", windows: [.alltime], scopes: [.global])])
+    @Test(arguments: [GatewayConfiguration.NotifyWhen.durable, .applied])
+    func aFailedLogWriteIsAnswered503AndLaterWritesAreRefused(notifyWhen: GatewayConfiguration.NotifyWhen) throws {
+        let h = GatewayHarness(boards: [BoardDefinition(id: "s", windows: [.alltime], scopes: [.global])]) {
+            $0.push.notifyWhen = notifyWhen
+        }
         try h.start()
         #expect(h.post([("s", "ann", 10)])?.status == 200)
         let spectator = try #require(SSETestClient(port: h.port, path: "/v1/boards/s/alltime/stream"))
@@ -50,14 +54,22 @@ import TestSupport
         #expect(later.status == 503)
         #expect(json(later.text)?["error"]?["code"]?.stringValue == "storage_failed", "\(later.text)")
 
-        // Reads are refused too, the gateway reports itself not ready, and no spectator message
-        // left after the snapshot: the failed batch's diff was not sent.
+        // Reads are refused too, and the gateway reports itself not ready. Under `durable` no
+        // spectator message left after the snapshot (the failed batch's diff was withheld); under
+        // `applied` exactly that diff left when the batch was applied, before its write failed.
         let read = h.client().request("GET", "/v1/boards/s/alltime/top?limit=10")
         #expect(read?.status == 503 && json(read?.text)?["error"]?["code"]?.stringValue == "storage_failed")
         #expect(read?.header("Retry-After") == nil)
         let ready = h.client().request("GET", "/readyz")
         #expect(ready?.status == 503 && json(ready?.text)?["status"]?.stringValue == "failed", "\(ready?.text ?? "")")
-        #expect(spectatorMessagesSent(h) == sentBefore)
+        switch notifyWhen {
+        case .durable:
+            #expect(spectatorMessagesSent(h) == sentBefore)
+        case .applied:
+            let diff = try #require(spectator.next())
+            #expect(diff.type == "board" && diff.data.contains("\"bob\""), "\(diff.data)")
+            #expect(spectatorMessagesSent(h) == sentBefore.map { $0 + 1 })
+        }
         withExtendedLifetime(spectator) {}
     }
 

@@ -60,6 +60,7 @@ enum ConfigurationSchema {
         .int("push.resume_total_bytes", \.push.resumeTotalBytes, 0...68_719_476_736, unit: "B",
              "Bytes of personal messages kept for resume across all players; above it the oldest go first."),
         .int("push.socket_send_buffer_bytes", \.push.socketSendBufferBytes, 0...268_435_456, unit: "B", "SO_SNDBUF of WebSocket/SSE connections (0 = system default)."),
+        .choice("push.notify_when", \.push.notifyWhen, "applied: notifications leave when their tick is applied; durable: only after its fsync, with the HTTP replies."),
         .int("push.resume_age_seconds", \.push.resumeAgeSeconds, 0...86_400, unit: "s", "How long after disconnecting a player can resume."),
         ConfigurationKey(path: "boards", kind: .boards, unit: "", help: "Boards created (or updated) at start.",
                          apply: { c, v throws(ConfigurationError) in

@@ -51,6 +51,14 @@ public struct GatewayConfiguration: Sendable, Equatable {
         case always, interval, never
     }
 
+    /// When a tick's notifications leave for the I/O loops.
+    public enum NotifyWhen: String, Sendable, Equatable, CaseIterable {
+        /// As soon as the tick is applied, like reads: push latency does not include the fsync.
+        case applied
+        /// Only once the tick's log record is durable, with its HTTP replies.
+        case durable
+    }
+
     public struct Storage: Sendable, Equatable {
         public var fsync = Fsync.always
         public var fsyncIntervalMilliseconds = 10
@@ -97,6 +105,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// the kernel hold megabytes before backpressure starts; 0 leaves the system default.
         public var socketSendBufferBytes = 256 << 10
         public var resumeAgeSeconds = 120
+        /// Notifications leave when the tick is applied (default) or once it is durable.
+        public var notifyWhen = NotifyWhen.applied
     }
 
     public var listen = Listen()

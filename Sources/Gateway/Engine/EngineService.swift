@@ -1,8 +1,9 @@
 // The engine thread: sole owner of the leaderboard engine. Runs as a one-loop event loop whose
 // mailbox carries commands from the I/O loops. Score events arriving in one loop iteration form
 // one batch (one apply, one log record); while the log writer fsyncs batch k, commands for
-// batch k+1 queue up (group commit). Replies and notifications of a batch leave only after its
-// durability point. Everything here is touched only by the engine thread.
+// batch k+1 queue up (group commit). Replies of a batch leave only after its durability point;
+// its notifications leave when it is applied (or with the replies: `push.notify_when`).
+// Everything here is touched only by the engine thread.
 import GatewayFanout
 import GatewayNet
 import GatewayProtocols
@@ -191,13 +192,19 @@ final class EngineService {
         metrics.ingestDuplicate.add(duplicate)
     }
 
-    /// Hands the tick's operations to the journal; its output is released once durable, in
-    /// order, by `releaser` on the log writer's thread.
+    /// Hands the tick's operations to the journal; its replies (and, under `push.notify_when =
+    /// durable`, its notifications) are released once durable, in order, by `releaser` on the
+    /// log writer's thread. Under `applied` the notifications leave now, in tick order: they
+    /// reflect applied state as reads do, so a disk's fsync stalls do not reach players.
     func commit(_ tick: inout Tick) {
         let operations = tickOperations
         tickOperations.removeAll(keepingCapacity: true)
         metrics.ticks.add(1)
         let id = tick.id
+        if configuration.push.notifyWhen == .applied {
+            TickReleaser.dispatch(tick.fanout, to: loops)
+            tick.fanout = []
+        }
         releaser.register(id, TickReleaser.Output(replies: tick.replies, fanout: tick.fanout,
                                                   loggedAt: MonotonicClock.system.now()))
         tick.replies = []

@@ -52,11 +52,16 @@ final class TickReleaser: Sendable {
                 }
             case .success:
                 for (reply, message) in output.replies { reply.send(message) }
-                for (i, batch) in output.fanout.enumerated() {
-                    guard let batch else { continue }
-                    loops[i].execute { loop in (loop.context as? LoopContext)?.dispatch(batch) }
-                }
+                TickReleaser.dispatch(output.fanout, to: loops)
             }
+        }
+    }
+
+    /// Hands each I/O loop its fan-out batch of a tick (one mailbox post per loop with work).
+    static func dispatch(_ fanout: [FanoutBatch?], to loops: [EventLoopHandle]) {
+        for (i, batch) in fanout.enumerated() {
+            guard let batch else { continue }
+            loops[i].execute { loop in (loop.context as? LoopContext)?.dispatch(batch) }
         }
     }
 
