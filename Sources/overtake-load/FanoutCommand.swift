@@ -24,6 +24,8 @@ struct FanoutCommand {
     var players: Int
     var walkRange: Int
     var walkStep: Int
+    /// Whether events carry an idempotency id (`"event_id"`), as a game backend that retries sends them.
+    var eventIDs: Bool
     var watch: Bool
     /// Subscribers also spectate the windows (personal and board traffic on one connection).
     var subscribersSpectate: Bool
@@ -63,6 +65,7 @@ struct FanoutCommand {
         players = try o.int("players", default: max(subscribers, 1000), range: 1...100_000_000)
         walkRange = try o.int("walk-range", default: 1000, range: 1...1_000_000)
         walkStep = try o.int("walk-step", default: 20, range: 0...1_000_000)
+        eventIDs = try o.int("event-ids", default: 0, range: 0...1) == 1
         watch = try o.int("watch", default: 1, range: 0...1) == 1
         subscribersSpectate = try o.int("spectate", default: 0, range: 0...1) == 1
         sources = try o.string("sources").map { text throws(LoadOptionError) in try SourceAddresses.parse(text) }
@@ -143,7 +146,8 @@ struct FanoutCommand {
         let plan = ScorePoster.Plan(target: try target.address(), authority: target.authority, internalToken: internalToken,
                                     connections: posters, batch: publishPath == nil ? batch : 1, seedBatch: 5000,
                                     publishPath: publishPath, messageBytes: messageBytes)
-        let events = ScoreEvents(board: board, prefix: prefix, players: players, range: walkRange, step: walkStep, seed: seed &+ 77)
+        let events = ScoreEvents(board: board, prefix: prefix, players: players, range: walkRange, step: walkStep,
+                                  eventIDs: eventIDs, seed: seed &+ 77)
         try runner.startPoster(plan: plan, events: events)
         guard publishPath != nil || seedPlayers(runner) else { return 1 }
         guard connectClients(runner) else { return 1 }

@@ -11,17 +11,20 @@ struct ScoreEvents {
     /// Walk positions are in 0..<range; each step moves by at most ±step.
     let range: Int
     let step: Int
+    /// Whether each event carries `"event_id":"<player>.<score>"` (unique per post, see `key`).
+    let eventIDs: Bool
     private var walk: [Int32]
     private var posts: [UInt32]
     private var random: LoadRandom
 
-    init(board: String, prefix: String, players: Int, range: Int, step: Int, seed: UInt64) {
+    init(board: String, prefix: String, players: Int, range: Int, step: Int, eventIDs: Bool = false, seed: UInt64) {
         precondition(players > 0 && range > 0 && step >= 0, "bad score walk")
         self.board = Array(board.utf8)
         self.prefix = Array(prefix.utf8)
         self.players = players
         self.range = range
         self.step = step
+        self.eventIDs = eventIDs
         random = LoadRandom(seed: seed)
         walk = []
         walk.reserveCapacity(players)
@@ -50,7 +53,8 @@ struct ScoreEvents {
         UInt64(player) << 32 | UInt64(UInt32(truncatingIfNeeded: score))
     }
 
-    /// Appends `{"board":…,"player":"<prefix>N","score":S}\n` to `out`.
+    /// Appends `{"board":…,"player":"<prefix>N","score":S}\n` to `out` (with `,"event_id":"N.S"` before
+    /// the brace when `eventIDs`).
     func appendLine(player: Int, score: Int64, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"board":""#.utf8)
         out.append(contentsOf: board)
@@ -59,6 +63,13 @@ struct ScoreEvents {
         Self.appendDecimal(Int64(player), to: &out)
         out.append(contentsOf: #"","score":"#.utf8)
         Self.appendDecimal(score, to: &out)
+        if eventIDs {
+            out.append(contentsOf: #","event_id":""#.utf8)
+            Self.appendDecimal(Int64(player), to: &out)
+            out.append(UInt8(ascii: "."))
+            Self.appendDecimal(score, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
         out.append(contentsOf: "}\n".utf8)
     }
 
