@@ -1,5 +1,6 @@
 // The idempotency memory against a dictionary + FIFO reference: random records, lookups and
-// expiry with a small capacity, so the ring wraps and evicts many times.
+// expiry with a small capacity, so the ring wraps and evicts many times; and with a capacity
+// spanning several ring chunks, full-field answers across change-FIFO chunk boundaries.
 import Testing
 @testable import LeaderboardEngine
 import TestSupport
@@ -32,5 +33,46 @@ import TestSupport
         }
         #expect(d.liveEntries().map(\.0) == reference.map(\.id))
         #expect(d.liveEntries().map { $0.1.changes.map(\.newScore) } == reference.map(\.scores))
+    }
+
+    @Test func remembersWholeAnswersAcrossRingAndChangeChunks() {
+        var rng = SeededRandom(label: "EventDeduplicator chunks")
+        let capacity = 10_000
+        let d = EventDeduplicator(windowMillis: 1_000_000, capacity: capacity)
+        func answer(_ n: Int) -> [WindowChange] {
+            (0..<(n % 5)).map { k in
+                WindowChange(window: WindowKind.allCases[(n + k) % WindowKind.allCases.count],
+                             periodStart: k == 0 ? .min : Int64(n) * 1000,
+                             scope: [ScopeKey.global, .friends, .region(7)][(n + k) % 3],
+                             oldRank: (n + k) % 4 == 0 ? nil : n + k, newRank: n,
+                             oldScore: (n + k) % 3 == 0 ? nil : Int64(-n), newScore: k == 1 ? .max : Int64(n) << 20)
+            }
+        }
+        var recorded = 0
+        for step in 0..<45_000 {
+            let n = recorded
+            let id = "match-\(n)"
+            if rng.next() % 2 == 0 {
+                #expect(d.lookup(id, now: Int64(step)) == nil, "seed \(rng.seed): \(id) is new")
+            }
+            d.record(id, now: Int64(step), changes: answer(n), lateWindows: n % 7 == 0 ? [.daily] : [])
+            recorded += 1
+            // An id recorded again keeps its first answer.
+            if rng.next() % 50 == 0 { d.record(id, now: Int64(step), changes: [], lateWindows: []) }
+        }
+        #expect(d.count == capacity)
+        for n in [0, recorded - capacity - 1] { #expect(d.lookup("match-\(n)", now: 45_000) == nil, "\(n) was evicted") }
+        for n in stride(from: recorded - capacity, to: recorded, by: 97) {
+            let entry = d.lookup("match-\(n)", now: 45_000)
+            #expect(entry?.changes == answer(n), "seed \(rng.seed): answer of \(n)")
+            #expect(entry?.lateWindows == (n % 7 == 0 ? [.daily] : []))
+        }
+        let live = d.liveEntries()
+        #expect(live.map(\.0) == (recorded - capacity..<recorded).map { "match-\($0)" })
+        #expect(live.last?.1.changes == answer(recorded - 1))
+        d.expire(now: 2_000_000)
+        #expect(d.count == 0 && d.lookup("match-\(recorded - 1)", now: 2_000_000) == nil)
+        d.record("again", now: 2_000_000, changes: answer(4), lateWindows: [])
+        #expect(d.lookup("again", now: 2_000_001)?.changes == answer(4))
     }
 }
