@@ -205,8 +205,9 @@ done
 C_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 19000 --watch 0 --spectators 100 --window alltime --duration 8)
 for i in 1 2; do wants c || break; run "c$i-100k" "${C_ARGS[@]}" --rate 100000 --batch 2000 --posters 16; done
 # The same rate over 100,000 players of whom the 19,000 are connected (most events go to
-# players who are offline, as in a game), in batches of 200.
-for i in 1 2; do wants c || break; run "c$i-100kp" "${C_ARGS[@]}" --rate 100000 --batch 200 --posters 16 --players 100000; done
+# players who are offline, as in a game), in batches of 200, each event with an idempotency id,
+# posted with `Prefer: return=minimal` (the backend follows ranks through the push streams).
+for i in 1 2; do wants c || break; run "c$i-100kp" "${C_ARGS[@]}" --rate 100000 --batch 200 --posters 16 --players 100000 --event-ids 1 --replies minimal; done
 for i in 1 2; do wants c || break; run "c$i-10k" "${C_ARGS[@]}" --rate 10000 --batch 100 --posters 8; done
 
 D_ARGS=(fanout --internal-token "$INTERNAL" --subscribers 1000 --watch 1 --spectate 1

@@ -26,6 +26,8 @@ struct FanoutCommand {
     var walkStep: Int
     /// Whether events carry an idempotency id (`"event_id"`), as a game backend that retries sends them.
     var eventIDs: Bool
+    /// Whether score posts send `Prefer: return=minimal`.
+    var minimalReplies: Bool
     var watch: Bool
     /// Subscribers also spectate the windows (personal and board traffic on one connection).
     var subscribersSpectate: Bool
@@ -66,6 +68,10 @@ struct FanoutCommand {
         walkRange = try o.int("walk-range", default: 1000, range: 1...1_000_000)
         walkStep = try o.int("walk-step", default: 20, range: 0...1_000_000)
         eventIDs = try o.int("event-ids", default: 0, range: 0...1) == 1
+        minimalReplies = try o.string("replies").map { text throws(LoadOptionError) in
+            guard text == "full" || text == "minimal" else { throw .invalid(option: "replies", value: text, expected: "full or minimal") }
+            return text == "minimal"
+        } ?? false
         watch = try o.int("watch", default: 1, range: 0...1) == 1
         subscribersSpectate = try o.int("spectate", default: 0, range: 0...1) == 1
         sources = try o.string("sources").map { text throws(LoadOptionError) in try SourceAddresses.parse(text) }
@@ -145,7 +151,7 @@ struct FanoutCommand {
         defer { runner.stop() }
         let plan = ScorePoster.Plan(target: try target.address(), authority: target.authority, internalToken: internalToken,
                                     connections: posters, batch: publishPath == nil ? batch : 1, seedBatch: 5000,
-                                    publishPath: publishPath, messageBytes: messageBytes)
+                                    publishPath: publishPath, messageBytes: messageBytes, minimalReplies: minimalReplies)
         let events = ScoreEvents(board: board, prefix: prefix, players: players, range: walkRange, step: walkStep,
                                   eventIDs: eventIDs, seed: seed &+ 77)
         try runner.startPoster(plan: plan, events: events)

@@ -19,10 +19,12 @@ final class PosterConnection: ConnectionHandler {
     }
 
     /// Sends one POST (`seed`: part of the seeding phase). Precondition: nothing in flight.
-    func post(path: String, contentType: String, body: [UInt8], events: Int, seed: Bool, token: String, authority: String) {
+    func post(path: String, contentType: String, body: [UInt8], events: Int, seed: Bool, token: String, authority: String,
+              minimalReply: Bool = false) {
         guard let connection else { return }
         precondition(inFlight == nil, "one request in flight per poster connection")
         let head = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nAuthorization: Bearer \(token)\r\n"
+            + (minimalReply ? "Prefer: return=minimal\r\n" : "")
             + "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\r\n"
         connection.write(Array(head.utf8))
         connection.write(body)

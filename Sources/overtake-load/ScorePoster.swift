@@ -43,6 +43,8 @@ final class ScorePoster {
         /// carrying `t` (send time) and `type`, padded to `messageBytes`.
         var publishPath: String?
         var messageBytes: Int
+        /// Score posts ask for `Prefer: return=minimal` (counts and rejections, no rank changes).
+        var minimalReplies = false
     }
 
     unowned(unsafe) let loop: EventLoop
@@ -135,7 +137,7 @@ final class ScorePoster {
             }
             seedNext += count
             c.post(path: "/v1/scores", contentType: "application/x-ndjson", body: body, events: count, seed: true,
-                   token: plan.internalToken, authority: plan.authority)
+                   token: plan.internalToken, authority: plan.authority, minimalReply: plan.minimalReplies)
             stats.requests += 1
         }
     }
@@ -146,7 +148,7 @@ final class ScorePoster {
         if let path = plan.publishPath {
             publishBody(sentAt: now)
             c.post(path: path, contentType: "application/json", body: body, events: 1, seed: false,
-                   token: plan.internalToken, authority: plan.authority)
+                   token: plan.internalToken, authority: plan.authority, minimalReply: plan.minimalReplies)
             stats.requests += 1
             stats.eventsSent += 1
             return
@@ -160,7 +162,7 @@ final class ScorePoster {
             }
         }
         c.post(path: "/v1/scores", contentType: "application/x-ndjson", body: body, events: count, seed: false,
-               token: plan.internalToken, authority: plan.authority)
+               token: plan.internalToken, authority: plan.authority, minimalReply: plan.minimalReplies)
         stats.requests += 1
         stats.eventsSent += count
     }

@@ -12,7 +12,7 @@ usage: overtake-load <command> [--option value]…
          opens N WebSocket players, holds them idle; connect outcome, connect time, server RSS per connection
   fanout --url ws://HOST:PORT --token-secret S --internal-token T [--subscribers N] [--spectators M]
          [--spectator-kind ws|sse] [--board B] [--window W[,W…]] [--rate EVENTS_PER_S] [--duration S] [--warmup S]
-         [--slow-fraction F] [--batch K] [--posters P] [--players P] [--walk-range R] [--walk-step D] [--event-ids 0|1] [--watch 1|0] [--spectate 1|0]
+         [--slow-fraction F] [--batch K] [--posters P] [--players P] [--walk-range R] [--walk-step D] [--event-ids 0|1] [--replies full|minimal] [--watch 1|0] [--spectate 1|0]
          [--sources A-B] [--loops N] [--server-pid PID[,PID…]] [--slow-rcvbuf BYTES] [--drain S] [--seed N]
          [--ws-path PATH --publish-path PATH [--message-bytes B]]  (another server, e.g. nchan: spectators
          subscribe at ws-path, posters publish one message with t per POST, no seeding)

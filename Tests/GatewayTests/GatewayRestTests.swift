@@ -44,6 +44,27 @@ import TestSupport
         #expect(json(h.client().request("GET", "/v1/boards/sum/alltime/players/ann")?.text)?["score"]?.int64Value == 5)
     }
 
+    @Test func preferReturnMinimalAnswersCountsAndIndexedRejectionsOnly() throws {
+        let h = GatewayHarness(boards: [Self.board])
+        try h.start()
+        let body = "[{\"board\":\"arena\",\"player\":\"ann\",\"score\":5},{\"board\":\"nope\",\"player\":\"bob\",\"score\":1},"
+            + "{\"board\":\"arena\",\"player\":\"cat\",\"score\":2000000}]"
+        let headers = [("Authorization", "Bearer \(GatewayHarness.internalToken)"), ("Content-Type", "application/json")]
+        let minimal = try #require(h.client().request("POST", "/v1/scores", headers: headers + [("Prefer", "handling=lenient, Return=Minimal")], body: body))
+        #expect(minimal.status == 200 && minimal.header("Preference-Applied") == "return=minimal")
+        let answer = try #require(json(minimal.text))
+        #expect(answer["accepted"]?.int64Value == 1 && answer["rejected"]?.int64Value == 2 && answer["results"] == nil, "\(minimal.text)")
+        let rejections = answer["rejections"]?.arrayValue ?? []
+        #expect(rejections.compactMap { $0["index"]?.int64Value } == [1, 2])
+        #expect(rejections.compactMap { $0["error"]?["code"]?.stringValue } == ["unknown_board", "score_out_of_range"], "\(minimal.text)")
+        // Without the preference (or with another one) the answer lists every event's rank changes.
+        let full = try #require(h.client().request("POST", "/v1/scores", headers: headers + [("Prefer", "return=representation")], body: body))
+        #expect(full.header("Preference-Applied") == nil)
+        let results = json(full.text)?["results"]?.arrayValue ?? []
+        #expect(results.count == 3 && results[0]["changes"]?.arrayValue?.first?["new_score"]?.int64Value == 5, "\(full.text)")
+        #expect(json(full.text)?["rejections"] == nil)
+    }
+
     @Test func badRequestsGetTheRightStatusAndAJSONError() throws {
         let h = GatewayHarness(boards: [Self.board]) { $0.http.maxBodyBytes = 4096 }
         try h.start()

@@ -38,6 +38,8 @@ struct ScoreReplyChange: Sendable {
 struct ScoreReply: Sendable {
     var results: [EventResult]
     var changes: [ScoreReplyChange]
+    /// The client sent `Prefer: return=minimal`: counts and rejections only (no rank changes).
+    var minimal = false
 }
 
 /// What a spectator session receives when it starts (or resumes) following a stream.

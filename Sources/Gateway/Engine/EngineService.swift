@@ -24,7 +24,7 @@ final class EngineService {
 
     // Pending work of the current loop iteration.
     var pendingEvents: [ScoreEvent] = []
-    var pendingRequests: [(events: Range<Int>, reply: ReplyTarget)] = []
+    var pendingRequests: [(events: Range<Int>, reply: ReplyTarget, minimal: Bool)] = []
     var isFlushScheduled = false
     /// Operations of ticks not yet handed to the journal (mutations join the next tick).
     var tickOperations: [EngineOperation] = []
@@ -90,8 +90,9 @@ final class EngineService {
 
     // MARK: Scores
 
-    /// Queues a request's events for this iteration's batch.
-    func submitScores(_ events: [ScoreEvent], reply: ReplyTarget) {
+    /// Queues a request's events for this iteration's batch; `minimal`: answer with counts and
+    /// rejections only (`Prefer: return=minimal`).
+    func submitScores(_ events: [ScoreEvent], reply: ReplyTarget, minimal: Bool = false) {
         if let storageFailure {
             gate.release(events.count)
             reply.send(.http(.error(.serviceUnavailable, "storage_failed", "the write-ahead log failed: \(storageFailure)")))
@@ -99,7 +100,7 @@ final class EngineService {
         }
         let start = pendingEvents.count
         pendingEvents.append(contentsOf: events)
-        pendingRequests.append((start..<pendingEvents.count, reply))
+        pendingRequests.append((start..<pendingEvents.count, reply, minimal))
         scheduleFlush()
     }
 
@@ -130,7 +131,7 @@ final class EngineService {
         nextTickID += 1
         tick.appliedAt = MonotonicClock.system.now()
         let started = tick.appliedAt
-        let events: [ScoreEvent], requests: [(events: Range<Int>, reply: ReplyTarget)]
+        let events: [ScoreEvent], requests: [(events: Range<Int>, reply: ReplyTarget, minimal: Bool)]
         let cut = TickCut.requests(pendingRequests.lazy.map(\.events), maxEvents: configuration.ingest.tickMaxEvents)
         if cut == pendingRequests.count {
             events = pendingEvents
@@ -142,7 +143,7 @@ final class EngineService {
             events = Array(pendingEvents[..<end])
             requests = Array(pendingRequests[..<cut])
             pendingEvents.removeFirst(end)
-            pendingRequests = pendingRequests[cut...].map { ($0.events.lowerBound - end..<$0.events.upperBound - end, $0.reply) }
+            pendingRequests = pendingRequests[cut...].map { ($0.events.lowerBound - end..<$0.events.upperBound - end, $0.reply, $0.minimal) }
         }
         var fanout = FanoutAccumulator(loopCount: loops.count)
         if !events.isEmpty {
@@ -167,8 +168,10 @@ final class EngineService {
             gate.release(events.count)
             metrics.ingestQueued.set(gate.queuedEvents)
             countResults(results)
-            for (range, reply) in requests {
-                tick.replies.append((reply, .scores(makeScoreReply(events[range], results[range], changes))))
+            for (range, reply, minimal) in requests {
+                let answer = minimal ? ScoreReply(results: Array(results[range]), changes: [], minimal: true)
+                    : makeScoreReply(events[range], results[range], changes)
+                tick.replies.append((reply, .scores(answer)))
             }
             topPages.removeAll()
         }

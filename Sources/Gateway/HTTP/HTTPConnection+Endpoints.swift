@@ -24,7 +24,8 @@ extension HTTPConnection {
         }
         shared.metrics.ingestQueued.set(shared.gate.queuedEvents)
         let target = awaitEngine(close: close)
-        shared.engine.run { service in service.submitScores(events, reply: target) }
+        let minimal = PreferHeader.asksForMinimalReturn(head.headers["prefer"])
+        shared.engine.run { service in service.submitScores(events, reply: target, minimal: minimal) }
     }
 
     func parseBoard(_ body: [UInt8], id: String, close: Bool) -> BoardDefinition? {

@@ -16,10 +16,11 @@ enum ScoreReplyEncoder {
             }
         }
         var out: [UInt8] = []
-        out.reserveCapacity(96 + reply.results.count * 64 + reply.changes.count * 140)
+        out.reserveCapacity(96 + (reply.minimal ? 0 : reply.results.count * 64 + reply.changes.count * 140))
         out.append(literal: "{\"accepted\":"); out.append(decimal: Int64(accepted))
         out.append(literal: ",\"rejected\":"); out.append(decimal: Int64(rejected))
         out.append(literal: ",\"duplicates\":"); out.append(decimal: Int64(duplicates))
+        if reply.minimal { return minimal(reply, rejected: rejected, into: out) }
         out.append(literal: ",\"results\":[")
         var prefixes = ChangePrefixes()
         for (i, r) in reply.results.enumerated() {
@@ -44,19 +45,40 @@ enum ScoreReplyEncoder {
                 }
                 out.append(literal: "]}")
             case let .rejected(reason):
-                var w = JSONWriter(capacity: 128)
-                w.beginObject()
-                w.key("status"); w.string("rejected")
-                w.key("error"); w.beginObject()
-                w.key("code"); w.string(reason.code)
-                w.key("message"); w.string(reason.description)
-                w.endObject()
-                w.endObject()
-                out.append(contentsOf: w.bytes)
+                out.append(contentsOf: rejection(reason, index: nil))
             }
         }
         out.append(literal: "]}")
         return HTTPReply(status: .ok, body: out)
+    }
+
+    /// `Prefer: return=minimal`: the counts, then `"rejections"` (each with the event's index).
+    private static func minimal(_ reply: ScoreReply, rejected: Int, into body: [UInt8]) -> HTTPReply {
+        var out = body
+        out.append(literal: ",\"rejections\":[")
+        var first = true
+        for (i, r) in reply.results.enumerated() {
+            guard case let .rejected(reason) = r.status else { continue }
+            if !first { out.append(0x2C) }
+            first = false
+            out.append(contentsOf: rejection(reason, index: i))
+        }
+        out.append(literal: "]}")
+        return HTTPReply(status: .ok, body: out, headers: [("Preference-Applied", "return=minimal")])
+    }
+
+    /// `{["index":i,]"status":"rejected","error":{"code":…,"message":…}}`.
+    private static func rejection(_ reason: RejectReason, index: Int?) -> [UInt8] {
+        var w = JSONWriter(capacity: 128)
+        w.beginObject()
+        if let index { w.key("index"); w.int(index) }
+        w.key("status"); w.string("rejected")
+        w.key("error"); w.beginObject()
+        w.key("code"); w.string(reason.code)
+        w.key("message"); w.string(reason.description)
+        w.endObject()
+        w.endObject()
+        return w.bytes
     }
 
     /// `{"window":…,"period":…,"scope":…[,"region":…],"old_rank":` for the latest label run;
