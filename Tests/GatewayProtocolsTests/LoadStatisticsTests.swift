@@ -83,5 +83,11 @@ struct LoadStatisticsTests {
         var line: [UInt8] = []
         events.appendLine(player: 12, score: -34, to: &line)
         #expect(String(decoding: line, as: UTF8.self) == "{\"board\":\"b\",\"player\":\"p12\",\"score\":-34}\n")
+        // With ids, each post's id is its (player, score) pair, unique like the key.
+        let withIDs = ScoreEvents(board: "b", prefix: "p", players: 3, range: 10, step: 3, eventIDs: true, seed: 9)
+        line.removeAll()
+        withIDs.appendLine(player: 12, score: 1_048_577, to: &line)
+        #expect(String(decoding: line, as: UTF8.self)
+                == "{\"board\":\"b\",\"player\":\"p12\",\"score\":1048577,\"event_id\":\"12.1048577\"}\n")
     }
 }

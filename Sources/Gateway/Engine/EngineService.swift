@@ -24,7 +24,7 @@ final class EngineService {
 
     // Pending work of the current loop iteration.
     var pendingEvents: [ScoreEvent] = []
-    var pendingRequests: [(events: Range<Int>, reply: ReplyTarget, minimal: Bool)] = []
+    var pendingRequests: [PendingRequest] = []
     var isFlushScheduled = false
     /// Operations of ticks not yet handed to the journal (mutations join the next tick).
     var tickOperations: [EngineOperation] = []
@@ -48,6 +48,14 @@ final class EngineService {
     var rotationTimer: TimerHandle?
     /// Which sets anyone follows (EngineService+Interest).
     var interest: InterestTracker
+
+    /// A score request waiting for the next tick: its events in `pendingEvents`, where its answer
+    /// goes, and whether it asked for the minimal answer.
+    struct PendingRequest {
+        var events: Range<Int>
+        let reply: ReplyTarget
+        let minimal: Bool
+    }
 
     /// A batch being built: what to release once it is durable.
     struct Tick {
@@ -100,7 +108,7 @@ final class EngineService {
         }
         let start = pendingEvents.count
         pendingEvents.append(contentsOf: events)
-        pendingRequests.append((start..<pendingEvents.count, reply, minimal))
+        pendingRequests.append(PendingRequest(events: start..<pendingEvents.count, reply: reply, minimal: minimal))
         scheduleFlush()
     }
 
@@ -131,7 +139,7 @@ final class EngineService {
         nextTickID += 1
         tick.appliedAt = MonotonicClock.system.now()
         let started = tick.appliedAt
-        let events: [ScoreEvent], requests: [(events: Range<Int>, reply: ReplyTarget, minimal: Bool)]
+        let events: [ScoreEvent], requests: [PendingRequest]
         let cut = TickCut.requests(pendingRequests.lazy.map(\.events), maxEvents: configuration.ingest.tickMaxEvents)
         if cut == pendingRequests.count {
             events = pendingEvents
@@ -143,7 +151,9 @@ final class EngineService {
             events = Array(pendingEvents[..<end])
             requests = Array(pendingRequests[..<cut])
             pendingEvents.removeFirst(end)
-            pendingRequests = pendingRequests[cut...].map { ($0.events.lowerBound - end..<$0.events.upperBound - end, $0.reply, $0.minimal) }
+            pendingRequests = pendingRequests[cut...].map { r in
+                PendingRequest(events: r.events.lowerBound - end..<r.events.upperBound - end, reply: r.reply, minimal: r.minimal)
+            }
         }
         var fanout = FanoutAccumulator(loopCount: loops.count)
         if !events.isEmpty {
@@ -168,10 +178,10 @@ final class EngineService {
             gate.release(events.count)
             metrics.ingestQueued.set(gate.queuedEvents)
             countResults(results)
-            for (range, reply, minimal) in requests {
-                let answer = minimal ? ScoreReply(results: Array(results[range]), changes: [], minimal: true)
-                    : makeScoreReply(events[range], results[range], changes)
-                tick.replies.append((reply, .scores(answer)))
+            for r in requests {
+                let answer = r.minimal ? ScoreReply(results: Array(results[r.events]), changes: [], minimal: true)
+                    : makeScoreReply(events[r.events], results[r.events], changes)
+                tick.replies.append((r.reply, .scores(answer)))
             }
             topPages.removeAll()
         }

@@ -20,7 +20,7 @@ enum ScoreReplyEncoder {
         out.append(literal: "{\"accepted\":"); out.append(decimal: Int64(accepted))
         out.append(literal: ",\"rejected\":"); out.append(decimal: Int64(rejected))
         out.append(literal: ",\"duplicates\":"); out.append(decimal: Int64(duplicates))
-        if reply.minimal { return minimal(reply, rejected: rejected, into: out) }
+        if reply.minimal { return minimal(reply, after: out) }
         out.append(literal: ",\"results\":[")
         var prefixes = ChangePrefixes()
         for (i, r) in reply.results.enumerated() {
@@ -53,8 +53,8 @@ enum ScoreReplyEncoder {
     }
 
     /// `Prefer: return=minimal`: the counts, then `"rejections"` (each with the event's index).
-    private static func minimal(_ reply: ScoreReply, rejected: Int, into body: [UInt8]) -> HTTPReply {
-        var out = body
+    private static func minimal(_ reply: ScoreReply, after counts: [UInt8]) -> HTTPReply {
+        var out = counts
         out.append(literal: ",\"rejections\":[")
         var first = true
         for (i, r) in reply.results.enumerated() {
