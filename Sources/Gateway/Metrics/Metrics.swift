@@ -78,7 +78,7 @@ final class Metrics: Sendable {
         for p in Priority.allCases { out += "overtake_notifications_sent_total{priority=\"\(p.label)\"} \(notificationsSent[p.rawValue].value)\n" }
         family("overtake_notification_latency_seconds", "histogram", "From applying a score event to writing its notifications to sockets.")
         notificationLatency.render("overtake_notification_latency_seconds", into: &out)
-        family("overtake_queue_bytes", "gauge", "Bytes queued for client connections (priority queues plus socket buffers).")
+        family("overtake_queue_bytes", "gauge", "Bytes waiting to be sent to client connections (priority queues plus unsent output), summed per connection: a shared message body counts once for each connection it waits for, so this bounds sends, not memory.")
         out += "overtake_queue_bytes \(max(0, queueBytes.value))\n"
         family("overtake_coalesced_diffs_total", "counter", "Spectator diffs replaced by a snapshot for slow consumers.")
         out += "overtake_coalesced_diffs_total \(coalescedDiffs.value)\n"
