@@ -44,6 +44,19 @@ import TestSupport
         #expect(budget.evictions == 0)
     }
 
+    @Test func anExpiredPlayersMessagesAreNeverEvictedAgain() {
+        var budget = ResumeBudget(limitBytes: 300)
+        let a = ResumeBufferBox(), b = ResumeBufferBox()
+        store(&budget, b, 1, bytes: 100)   // order: b1 a1 a2 a3 a4
+        store(&budget, a, 1, bytes: 100)
+        budget.released(b)
+        #expect(b.buffer.count == 0 && budget.totalBytes == 100)
+        for p in 2...4 { store(&budget, a, UInt64(p), bytes: 100) }
+        // 400 > 300: b1 heads the order but left with its player, so a1 goes, once.
+        #expect(budget.totalBytes == 300 && budget.totalMessages == 3 && budget.evictions == 1)
+        #expect(a.buffer.messages(after: 0).map(\.pseq) == [2, 3, 4])
+    }
+
     @Test func aMessageLargerThanThePlayersLimitIsNotTracked() {
         var budget = ResumeBudget(limitBytes: 10_000)
         let a = ResumeBufferBox()

@@ -6,8 +6,12 @@
 
 /// The order in which buffered messages were added, across players, and their totals.
 struct ResumeBudget {
+    /// Strong, not weak: a weak reference gives the box a side table, which sends every retain
+    /// and release of it down the runtime's slow path (~1 % of the gateway's CPU when every
+    /// event is a personal message). An expired player's box is emptied by `released` instead,
+    /// so the entries still naming it are stale and hold only the empty box.
     private struct Entry {
-        weak var box: ResumeBufferBox?
+        let box: ResumeBufferBox
         let pseq: UInt64
     }
 
@@ -41,18 +45,20 @@ struct ResumeBudget {
             head += 1
             // Only a buffer's oldest message can be this entry; anything else is already gone
             // (trimmed by its player's own limits, or the player expired).
-            guard let box = entry.box, box.buffer.oldestPseq == entry.pseq else { continue }
-            totalBytes -= box.buffer.dropOldest()
+            guard entry.box.buffer.oldestPseq == entry.pseq else { continue }
+            totalBytes -= entry.box.buffer.dropOldest()
             totalMessages -= 1
             evictions += 1
         }
         compact()
     }
 
-    /// A player's buffer is dropped (the player expired): its messages leave the budget.
+    /// A player's buffer is dropped (the player expired): its messages leave the budget, and the
+    /// box is emptied (entries may still name it; they are stale now).
     mutating func released(_ box: ResumeBufferBox) {
         totalBytes -= box.buffer.bytes
         totalMessages -= box.buffer.count
+        box.buffer = ResumeBuffer()
     }
 
     /// Drops stale entries at the front, and rebuilds the list once stale entries (messages
@@ -72,10 +78,11 @@ struct ResumeBudget {
         }
     }
 
-    /// An entry whose message is no longer buffered: its player is gone, or its buffer's oldest
-    /// message is newer (a player's buffer holds a contiguous run of its newest pseqs).
+    /// An entry whose message is no longer buffered: its player is gone (the box is empty), or its
+    /// buffer's oldest message is newer (a player's buffer holds a contiguous run of its newest
+    /// pseqs).
     private func isStale(_ entry: Entry) -> Bool {
-        guard let box = entry.box, let oldest = box.buffer.oldestPseq else { return true }
+        guard let oldest = entry.box.buffer.oldestPseq else { return true }
         return entry.pseq < oldest
     }
 }
