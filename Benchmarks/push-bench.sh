@@ -15,7 +15,9 @@
 #        SCENARIOS=abcd (the scenarios to run, e.g. SCENARIOS=a for the idle connections only),
 #        IDLE_SUBSCRIBE=bench/alltime ((a): the board window each connection subscribes to;
 #        empty: plain connections that send nothing after the upgrade)
-# Needs: curl, python3 (summary table); perf for PERF=1. About 8 minutes plus the build.
+# Needs: curl, python3 (summary table); perf for PERF=1. About 8 minutes plus the build. A short
+# engine run before and after ("machine speed probe", ns per applied event) dates the figures to
+# a fast or slow period of the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18090}
@@ -50,7 +52,17 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 if [ -z "${SKIP_BUILD:-}" ]; then
     swift build -c release -j 2 --product overtake
     swift build -c release -j 2 --product overtake-load
+    swift build -c release -j 2 --product overtake-bench
 fi
+
+# The speed of this shared machine changes by up to 2x within minutes. A short engine run before
+# and after the scenarios (the batch apply of the (c) board: 100 k players, 4 windows, event
+# ids) shows which period the figures come from; compare it with BENCHMARKS.md.
+probe_speed() {
+    [ -x .build/release/overtake-bench ] || return 0
+    echo "machine speed probe ($1): $(.build/release/overtake-bench apply --players 100000 --batch 200 --events 300000 \
+        --operator latest --windows alltime,daily,weekly,monthly 2>&1 | grep -o '[0-9.]* ns/event' || echo '?')"
+}
 
 start_server() {
     # SO_REUSEPORT would let a stale gateway on the same port take half the connections.
@@ -168,6 +180,8 @@ if [ "${NCHAN:-}" != 0 ] && [ -f "$NCHAN_MODULE" ] && command -v nginx > /dev/nu
     echo "$(nginx -v 2>&1), $(dpkg-query -W -f='libnginx-mod-nchan ${Version}' libnginx-mod-nchan 2>/dev/null)"
 fi
 
+probe_speed before
+
 # wants X: true when scenario X is selected by SCENARIOS.
 wants() { [[ "$SCENARIOS" == *"$1"* ]]; }
 
@@ -226,6 +240,8 @@ if [ -s "$WORK/perf.top" ]; then
     cat "$WORK/perf.children" 2>/dev/null || true
 fi
 
+echo
+probe_speed after
 echo
 echo "=== results (one JSON line per run)"
 cat "$WORK/results.jsonl"
