@@ -113,6 +113,9 @@ public final class EventDeduplicator {
         guard let zeroed = calloc(slots, MemoryLayout<UInt64>.stride) else {
             fatalError("engine.dedupe_capacity \(capacity): cannot reserve its \(slots * 8)-byte index")
         }
+        // Every lookup and every eviction probes a random slot of this 16 MiB (at the default
+        // capacity) index: on 4 KiB pages nearly each one also missed the TLB.
+        HugePageMemory.advise(zeroed, byteCount: slots * MemoryLayout<UInt64>.stride)
         let chunks = (self.capacity + Self.slotsPerChunk - 1) / Self.slotsPerChunk
         state = .allocate(capacity: 1)
         state.initialize(to: State(ring: Array(repeating: nil, count: chunks),
