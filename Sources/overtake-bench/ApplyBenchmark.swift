@@ -1,6 +1,7 @@
 // Engine batch-apply throughput: LeaderboardEngine.apply on one board (`--operator`, default best;
 // `--windows`, default alltime) with a given player population, with or without event ids, in
-// batches like the gateway's ticks.
+// batches like the gateway's ticks. `--audience N` makes N players (spread over the population)
+// present with personal interest in every window, so the rank-change detector has work to do.
 import Glibc
 import LeaderboardEngine
 
@@ -26,6 +27,11 @@ struct ApplyBenchmark {
             if warm.count == batch { _ = engine.apply(warm, now: now); warm.removeAll(keepingCapacity: true) }
         }
         _ = engine.apply(warm, now: now)
+        let audience = min(options.int("audience", 0), players)
+        if audience > 0, let bi = engine.board(named: "b") {
+            for w in windows { engine.setPersonalInterest(board: bi, window: w, scope: .global, true) }
+            for p in 0..<audience { _ = try? engine.setInAudience(names[p * (players / audience)], true) }
+        }
         var batches: [[ScoreEvent]] = []
         var n = 0
         while n < total {
@@ -46,7 +52,7 @@ struct ApplyBenchmark {
             accepted += outcome.results.count
         }
         let seconds = Double(BenchClock.nanos() - start) / 1e9
-        print("apply: \(players) players, operator \(op.rawValue), windows \(windows.map(\.rawValue)), batch \(batch), event ids \(withIDs): "
+        print("apply: \(players) players (\(audience) present), operator \(op.rawValue), windows \(windows.map(\.rawValue)), batch \(batch), event ids \(withIDs): "
               + "\(format(Double(accepted) / seconds / 1e6, decimals: 3)) M events/s (\(format(seconds * 1e9 / Double(accepted))) ns/event)")
     }
 }
