@@ -20,6 +20,9 @@ final class ByteChunk {
 
     var freeSpace: Int { capacity - count }
 
+    /// Forgets the contents (for reuse by `ByteChunkPool`).
+    func reset() { count = 0 }
+
     /// Appends all of `bytes`. Precondition: `bytes.count <= freeSpace`.
     func append(_ bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count <= freeSpace, "ByteChunk overflow")

@@ -98,7 +98,7 @@ public final class Connection {
         if let tls {
             loop.encrypt(self, tls, bytes)
         } else {
-            outbound.append(copying: bytes)
+            outbound.append(copying: bytes, pool: loop.chunkPool)
         }
         loop.scheduleFlush(self)
     }
@@ -134,7 +134,7 @@ public final class Connection {
             precondition(written >= 0 && written <= capacity, "writer reported \(written) of \(capacity) bytes")
             loop.encrypt(self, tls, UnsafeRawBufferPointer(rebasing: loop.scratchBuffer[0..<written]))
         } else {
-            outbound.append(reserving: capacity, body)
+            outbound.append(reserving: capacity, pool: loop.chunkPool, body)
         }
         loop.scheduleFlush(self)
     }

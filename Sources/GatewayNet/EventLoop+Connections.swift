@@ -167,7 +167,7 @@ extension EventLoop {
         guard connection.state != .closed, connection.state != .connecting else { return }
         let wasAboveHigh = connection.outbound.isAboveHighWatermark
         let outcome = connection.outbound.flush(fd: connection.descriptor, syscalls: syscalls, iovecs: iovecs,
-                                                maxWritevCalls: configuration.maxWritevCallsPerFlush)
+                                                maxWritevCalls: configuration.maxWritevCallsPerFlush, pool: chunkPool)
         switch outcome {
         case .failed(let error):
             closeNow(connection, reason: .writeFailed(error))
@@ -285,7 +285,7 @@ extension EventLoop {
         freeSlot(connection.slot)
         connectionCount -= 1
         cancelLifecycleTimer(connection)
-        connection.outbound.removeAll()
+        connection.outbound.removeAll(pool: chunkPool)
         connection.tls = nil
         let handler = connection.handler
         connection.handler = DetachedHandler.shared

@@ -83,6 +83,8 @@ public final class EventLoop {
     /// Scratch for encoding plaintext before TLS encryption.
     let scratchBuffer: UnsafeMutableRawBufferPointer
     let iovecs: UnsafeMutableBufferPointer<iovec>
+    /// Burst-start output chunks handed back by drained connections (see `ByteChunkPool`).
+    let chunkPool = ByteChunkPool()
     private let events: UnsafeMutablePointer<epoll_event>
     private var stopRequested = false
     private(set) var isShuttingDown = false

@@ -96,8 +96,13 @@ public struct OutboundBuffer: ~Copyable {
     /// Copies `bytes` into the queue, into the current fill chunk when it has room (extending
     /// the tail entry when it is that chunk's last region). O(n).
     public mutating func append(copying bytes: UnsafeRawBufferPointer) {
+        append(copying: bytes, pool: nil)
+    }
+
+    /// `append(copying:)`, starting a burst with a chunk from `pool` when the bytes fit one.
+    mutating func append(copying bytes: UnsafeRawBufferPointer, pool: ByteChunkPool?) {
         guard bytes.count > 0 else { return }
-        _ = append(reserving: bytes.count) { destination in
+        _ = append(reserving: bytes.count, pool: pool) { destination in
             destination.copyMemory(from: bytes)
             return bytes.count
         }
@@ -112,10 +117,21 @@ public struct OutboundBuffer: ~Copyable {
     /// buffer). `body` returns how many bytes it wrote (0...capacity); the return value repeats it.
     @discardableResult
     public mutating func append(reserving capacity: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        append(reserving: capacity, pool: nil, body)
+    }
+
+    /// `append(reserving:_:)`; a burst (nothing queued) that fits a chunk of `pool` starts in one
+    /// of its chunks, which goes back to `pool` once everything was written.
+    @discardableResult
+    mutating func append(reserving capacity: Int, pool: ByteChunkPool?,
+                         _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         guard capacity > 0 else { return 0 }
         let chunk: ByteChunk
         if let fill = fillChunk, fill.freeSpace >= capacity {
             chunk = fill
+        } else if chunks.isEmpty, let pool, capacity <= pool.chunkCapacity {
+            chunk = pool.take()
+            fillChunk = chunk
         } else {
             chunk = ByteChunk(capacity: max(capacity, ByteChunk.standardCapacity))
             fillChunk = chunk
@@ -182,8 +198,13 @@ public struct OutboundBuffer: ~Copyable {
 
     /// Drops everything queued (used when the connection closes).
     public mutating func removeAll() {
+        removeAll(pool: nil)
+    }
+
+    /// `removeAll()`, handing an unshared fill chunk back to `pool`.
+    mutating func removeAll(pool: ByteChunkPool?) {
         chunks = []
-        fillChunk = nil
+        recycleFillChunk(into: pool)
         headOffset = 0
         queuedBytes = 0
         isAboveHighWatermark = false
@@ -196,6 +217,14 @@ public struct OutboundBuffer: ~Copyable {
     /// `.pending`. Complexity: O(chunks written).
     public mutating func flush(
         fd: Int32, syscalls: SystemCalls, iovecs: UnsafeMutableBufferPointer<iovec>, maxWritevCalls: Int = 16
+    ) -> FlushOutcome {
+        flush(fd: fd, syscalls: syscalls, iovecs: iovecs, maxWritevCalls: maxWritevCalls, pool: nil)
+    }
+
+    /// `flush`, handing the fill chunk back to `pool` once everything was written.
+    mutating func flush(
+        fd: Int32, syscalls: SystemCalls, iovecs: UnsafeMutableBufferPointer<iovec>, maxWritevCalls: Int,
+        pool: ByteChunkPool?
     ) -> FlushOutcome {
         precondition(iovecs.count > 0, "flush needs at least one iovec of scratch")
         var calls = 0
@@ -211,7 +240,7 @@ public struct OutboundBuffer: ~Copyable {
                 if error == .wouldBlock { return .pending }
                 return .failed(error)
             }
-            consume(written)
+            consume(written, pool: pool)
             if written < offered { return .pending }
         }
         return .drained
@@ -232,7 +261,7 @@ public struct OutboundBuffer: ~Copyable {
     }
 
     /// Marks `count` bytes from the head as written, releasing finished chunks.
-    private mutating func consume(_ count: Int) {
+    private mutating func consume(_ count: Int, pool: ByteChunkPool?) {
         precondition(count >= 0 && count <= queuedBytes, "writev reported \(count) of \(queuedBytes) bytes")
         var remaining = count
         var finished = 0
@@ -249,19 +278,29 @@ public struct OutboundBuffer: ~Copyable {
             }
         }
         headOffset = offset
-        if finished > 0 { releaseHead(finished) }
+        if finished > 0 { releaseHead(finished, pool: pool) }
         queuedBytes -= count
         if isAboveHighWatermark && queuedBytes <= watermarks.low { isAboveHighWatermark = false }
     }
 
-    private mutating func releaseHead(_ finished: Int) {
+    private mutating func releaseHead(_ finished: Int, pool: ByteChunkPool?) {
         if finished == chunks.count {
             // Everything written: an idle connection keeps neither the vector nor a buffer (the
-            // next burst allocates them again, as it does the fill chunk).
+            // next burst allocates the vector again and takes its fill chunk from the pool).
             chunks = []
-            fillChunk = nil
+            recycleFillChunk(into: pool)
         } else {
             chunks.removeFirst(finished)
+        }
+    }
+
+    /// Drops the fill chunk, handing it to `pool` when nothing else references it.
+    private mutating func recycleFillChunk(into pool: ByteChunkPool?) {
+        if let pool, isKnownUniquelyReferenced(&fillChunk), let chunk = fillChunk {
+            fillChunk = nil
+            pool.give(chunk)
+        } else {
+            fillChunk = nil
         }
     }
 
