@@ -30,7 +30,7 @@ public enum FlushOutcome: Equatable, Sendable {
 
 /// A queue of byte chunks awaiting `writev`. Owned by one connection on one loop thread.
 /// Not copyable: chunks are appended in place, so two copies would corrupt each other.
-public struct OutboundBuffer: ~Copyable {
+struct OutboundBuffer: ~Copyable {
     enum Chunk {
         /// A region (offset, count) of an owned chunk. Small copies (frame headers, prefixes)
         /// from many messages share one chunk even when shared slices sit between them. The
@@ -94,13 +94,9 @@ public struct OutboundBuffer: ~Copyable {
     public var chunkCount: Int { chunks.count }
 
     /// Copies `bytes` into the queue, into the current fill chunk when it has room (extending
-    /// the tail entry when it is that chunk's last region). O(n).
-    public mutating func append(copying bytes: UnsafeRawBufferPointer) {
-        append(copying: bytes, pool: nil)
-    }
-
-    /// `append(copying:)`, starting a burst with a chunk from `pool` when the bytes fit one.
-    mutating func append(copying bytes: UnsafeRawBufferPointer, pool: ByteChunkPool?) {
+    /// the tail entry when it is that chunk's last region; a burst that fits starts in a chunk
+    /// from `pool`). O(n).
+    mutating func append(copying bytes: UnsafeRawBufferPointer, pool: ByteChunkPool? = nil) {
         guard bytes.count > 0 else { return }
         _ = append(reserving: bytes.count, pool: pool) { destination in
             destination.copyMemory(from: bytes)
@@ -115,15 +111,10 @@ public struct OutboundBuffer: ~Copyable {
 
     /// Lets an encoder write up to `capacity` bytes straight into the queue (no intermediate
     /// buffer). `body` returns how many bytes it wrote (0...capacity); the return value repeats it.
+    /// A burst (nothing queued) that fits a chunk of `pool` starts in one of its chunks, which goes
+    /// back to `pool` once everything was written.
     @discardableResult
-    public mutating func append(reserving capacity: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
-        append(reserving: capacity, pool: nil, body)
-    }
-
-    /// `append(reserving:_:)`; a burst (nothing queued) that fits a chunk of `pool` starts in one
-    /// of its chunks, which goes back to `pool` once everything was written.
-    @discardableResult
-    mutating func append(reserving capacity: Int, pool: ByteChunkPool?,
+    mutating func append(reserving capacity: Int, pool: ByteChunkPool? = nil,
                          _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         guard capacity > 0 else { return 0 }
         let chunk: ByteChunk
@@ -196,13 +187,9 @@ public struct OutboundBuffer: ~Copyable {
         return dropped
     }
 
-    /// Drops everything queued (used when the connection closes).
-    public mutating func removeAll() {
-        removeAll(pool: nil)
-    }
-
-    /// `removeAll()`, handing an unshared fill chunk back to `pool`.
-    mutating func removeAll(pool: ByteChunkPool?) {
+    /// Drops everything queued (used when the connection closes), handing an unshared fill chunk
+    /// back to `pool`.
+    mutating func removeAll(pool: ByteChunkPool? = nil) {
         chunks = []
         recycleFillChunk(into: pool)
         headOffset = 0
@@ -215,16 +202,10 @@ public struct OutboundBuffer: ~Copyable {
     /// `iovecs.count` vectors each (the caller's reusable scratch, ≤ `maxIOVectors`).
     /// EINTR is retried (and counts towards the budget); a short write or EAGAIN stops with
     /// `.pending`. Complexity: O(chunks written).
-    public mutating func flush(
-        fd: Int32, syscalls: SystemCalls, iovecs: UnsafeMutableBufferPointer<iovec>, maxWritevCalls: Int = 16
-    ) -> FlushOutcome {
-        flush(fd: fd, syscalls: syscalls, iovecs: iovecs, maxWritevCalls: maxWritevCalls, pool: nil)
-    }
-
-    /// `flush`, handing the fill chunk back to `pool` once everything was written.
+    /// Once everything was written, the fill chunk goes back to `pool`.
     mutating func flush(
-        fd: Int32, syscalls: SystemCalls, iovecs: UnsafeMutableBufferPointer<iovec>, maxWritevCalls: Int,
-        pool: ByteChunkPool?
+        fd: Int32, syscalls: SystemCalls, iovecs: UnsafeMutableBufferPointer<iovec>, maxWritevCalls: Int = 16,
+        pool: ByteChunkPool? = nil
     ) -> FlushOutcome {
         precondition(iovecs.count > 0, "flush needs at least one iovec of scratch")
         var calls = 0
