@@ -260,3 +260,18 @@ private func submitConcurrently(_ committer: GroupCommitter, _ fileSystem: InMem
     let remaining = log.segmentPaths.compactMap { WALFormat.firstSeq(ofSegmentNamed: String($0.split(separator: "/").last!)) }
     #expect(remaining.first! <= 31 && remaining.count >= 2)
 }
+
+@Test func theWriterThreadCarriesItsName() throws {
+    let committer = try GroupCommitter(log: try openLog(InMemoryFileSystem()), policy: .always, threadName: "test-wal")
+    let seen = Mutex<String?>(nil)
+    let completions = Completions()
+    committer.submit([1]) { result in
+        // Completions run on the writer thread.
+        let name = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+        seen.withLock { $0 = name?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        completions.record(result)
+    }
+    #expect(completions.wait(for: 1))
+    _ = try committer.close()
+    #expect(seen.withLock { $0 } == "test-wal")
+}
