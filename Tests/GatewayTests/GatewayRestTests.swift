@@ -136,9 +136,15 @@ import TestSupport
             c.staticDirectory = path + "/Public"
         }
         try h.start()
+        for score in [3, 4] {
+            _ = h.authorized("POST", "/v1/scores", body: "{\"board\":\"\(Self.board.id)\",\"player\":\"ann\",\"score\":\(score)}")
+        }
         let metrics = h.client().request("GET", "/metrics")
         #expect(metrics?.header("content-type")?.hasPrefix("text/plain") == true)
         #expect(metrics?.text.contains("overtake_connections{kind=\"http\"}") == true)
+        // Every score request is timed from its read to the start of its tick.
+        #expect(metrics?.text.contains("overtake_ingest_wait_seconds_count 2\n") == true)
+        #expect(metrics?.text.contains("overtake_ingest_wait_seconds_bucket{le=\"+Inf\"} 2\n") == true)
         let page = h.client().request("GET", "/")
         #expect(page?.status == 200)
         #expect(page?.header("content-type") == "text/html; charset=utf-8")

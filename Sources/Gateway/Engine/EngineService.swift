@@ -50,11 +50,12 @@ final class EngineService {
     var interest: InterestTracker
 
     /// A score request waiting for the next tick: its events in `pendingEvents`, where its answer
-    /// goes, and whether it asked for the minimal answer.
+    /// goes, whether it asked for the minimal answer, and when it was read (monotonic ns).
     struct PendingRequest {
         var events: Range<Int>
         let reply: ReplyTarget
         let minimal: Bool
+        let receivedAt: UInt64
     }
 
     /// A batch being built: what to release once it is durable.
@@ -99,8 +100,9 @@ final class EngineService {
     // MARK: Scores
 
     /// Queues a request's events for this iteration's batch; `minimal`: answer with counts and
-    /// rejections only (`Prefer: return=minimal`).
-    func submitScores(_ events: [ScoreEvent], reply: ReplyTarget, minimal: Bool = false) {
+    /// rejections only (`Prefer: return=minimal`); `receivedAt`: when its I/O loop had read it
+    /// (monotonic ns; now when nil), for `overtake_ingest_wait_seconds`.
+    func submitScores(_ events: [ScoreEvent], reply: ReplyTarget, minimal: Bool = false, receivedAt: UInt64? = nil) {
         if let storageFailure {
             gate.release(events.count)
             reply.send(.http(.error(.serviceUnavailable, "storage_failed", "the write-ahead log failed: \(storageFailure)")))
@@ -108,7 +110,8 @@ final class EngineService {
         }
         let start = pendingEvents.count
         pendingEvents.append(contentsOf: events)
-        pendingRequests.append(PendingRequest(events: start..<pendingEvents.count, reply: reply, minimal: minimal))
+        pendingRequests.append(PendingRequest(events: start..<pendingEvents.count, reply: reply, minimal: minimal,
+                                              receivedAt: receivedAt ?? MonotonicClock.system.now()))
         scheduleFlush()
     }
 
@@ -152,9 +155,11 @@ final class EngineService {
             requests = Array(pendingRequests[..<cut])
             pendingEvents.removeFirst(end)
             pendingRequests = pendingRequests[cut...].map { r in
-                PendingRequest(events: r.events.lowerBound - end..<r.events.upperBound - end, reply: r.reply, minimal: r.minimal)
+                PendingRequest(events: r.events.lowerBound - end..<r.events.upperBound - end, reply: r.reply, minimal: r.minimal,
+                               receivedAt: r.receivedAt)
             }
         }
+        for r in requests { metrics.ingestWait.observe(nanoseconds: Int(started &- min(started, r.receivedAt))) }
         var fanout = FanoutAccumulator(loopCount: loops.count)
         if !events.isEmpty {
             let now = nowMilliseconds

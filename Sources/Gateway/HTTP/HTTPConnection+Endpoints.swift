@@ -7,6 +7,7 @@ import LeaderboardEngine
 
 extension HTTPConnection {
     func submitScores(_ head: HTTPRequestHead, _ body: [UInt8], close: Bool) {
+        let receivedAt = MonotonicClock.system.now()
         let events: [ScoreEvent]
         do throws(ScoreBatchDecoder.Failure) {
             events = try ScoreBatchDecoder.decode(body, contentType: head.headers["content-type"],
@@ -25,7 +26,7 @@ extension HTTPConnection {
         shared.metrics.ingestQueued.set(shared.gate.queuedEvents)
         let target = awaitEngine(close: close)
         let minimal = PreferHeader.asksForMinimalReturn(head.headers["prefer"])
-        shared.engine.run { service in service.submitScores(events, reply: target, minimal: minimal) }
+        shared.engine.run { service in service.submitScores(events, reply: target, minimal: minimal, receivedAt: receivedAt) }
     }
 
     func parseBoard(_ body: [UInt8], id: String, close: Bool) -> BoardDefinition? {

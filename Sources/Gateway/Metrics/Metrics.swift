@@ -26,6 +26,7 @@ final class Metrics: Sendable {
     let ticks = Counter()
     let batchEvents = Histogram(bounds: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536])
     let tickDuration = Histogram()
+    let ingestWait = Histogram()
     let commitLatency = Histogram()
     /// By priority (indexed by `Priority.rawValue`).
     let notificationsSent = Priority.allCases.map { _ in Counter() }
@@ -68,6 +69,9 @@ final class Metrics: Sendable {
         out += "overtake_ticks_total \(ticks.value)\n"
         family("overtake_batch_events", "histogram", "Events per applied batch.")
         batchEvents.render("overtake_batch_events", plain: true, into: &out)
+        family("overtake_ingest_wait_seconds", "histogram",
+               "From a score request read in full to the start of the engine tick that applies it.")
+        ingestWait.render("overtake_ingest_wait_seconds", into: &out)
         family("overtake_tick_duration_seconds", "histogram", "Engine time to apply a batch and prepare its notifications.")
         tickDuration.render("overtake_tick_duration_seconds", into: &out)
         family("overtake_commit_latency_seconds", "histogram", "From handing a batch to the log until it is durable (write + fsync).")
