@@ -82,11 +82,6 @@ public struct OutboundQueue {
     public var bytes: Int { storage?.bytes ?? 0 }
     public var count: Int { storage?.count ?? 0 }
     public var isEmpty: Bool { storage == nil }
-    /// Whether everything queued is spectator output (P3), which may wait its turn.
-    public var holdsOnlySpectatorUpdates: Bool {
-        guard let s = storage else { return true }
-        return s.lane0.isEmpty && s.lane1.isEmpty && s.lane2.isEmpty
-    }
 
     /// The storage, unique to this queue (created or copied when needed).
     private mutating func uniqueStorage() -> Storage {

@@ -27,19 +27,6 @@ import LeaderboardEngine
         #expect(q.bytes == 0 && q.count == 0)
     }
 
-    @Test func knowsWhetherOnlySpectatorUpdatesAreQueued() {
-        var q = OutboundQueue()
-        #expect(q.holdsOnlySpectatorUpdates)
-        q.push(item(.p3, 1, stream: streamA))
-        #expect(q.holdsOnlySpectatorUpdates)
-        q.push(item(.p1, 2))
-        #expect(!q.holdsOnlySpectatorUpdates)
-        _ = q.pop()
-        #expect(q.holdsOnlySpectatorUpdates)
-        q.push(item(.p0, 3))
-        #expect(!q.holdsOnlySpectatorUpdates)
-    }
-
     @Test func accountsBytesAndTheOldestPersonalMessage() {
         var q = OutboundQueue()
         q.push(item(.p3, 1, stream: streamA, at: 5))

@@ -18,7 +18,7 @@ final class LoopContext {
     private var waiting: [UInt64: any EngineReplyReceiver] = [:]
     private var nextID: UInt64 = 1
     var playerSessions: [PlayerIndex: SessionList] = [:]
-    var streamSessions: [StreamKey: [PushSession]] = [:]
+    var streamSessions: [StreamKey: StreamAudience<PushSession>] = [:]
     var latestSnapshots: [StreamKey: FanoutBatch.Snapshot] = [:]
     /// Each spectated stream's recent diffs, shared by its sessions (see `SpectatorLog`).
     var spectatorLogs: [StreamKey: SpectatorLog] = [:]
@@ -27,14 +27,18 @@ final class LoopContext {
     /// Sessions queued to by the dispatch in progress, and its stamp (see `dispatch`).
     private var touchedSessions: [PushSession] = []
     private var dispatchStamp: UInt32 = 0
-    /// Sessions with only spectator updates queued, waiting for their turn to be pumped (oldest
-    /// first, from `deferredHead`), and whether the job that pumps the next slice is queued.
-    private var deferredPumps: [PushSession] = []
-    private var deferredHead = 0
-    private var isDeferredPumpQueued = false
-    /// Spectator-only sessions pumped (framed and, at the end of the iteration, written) per
-    /// loop iteration.
-    static let deferredPumpsPerIteration = 256
+    /// Streams with new diffs whose sessions wait for their turn to be pumped (oldest first,
+    /// from `passHead`), and whether the job that pumps the next slice is queued.
+    private var spectatorPasses: [StreamAudience<PushSession>] = []
+    private var passHead = 0
+    private var isSpectatorSliceQueued = false
+    /// Diffs appended to this loop's spectator logs so far: a session that has taken everything
+    /// up to this count (`PushSession.spectatorAppendsTaken`) is passed over without a pump.
+    private(set) var spectatorAppends: UInt64 = 0
+    /// Sessions pumped (framed and, at the end of the iteration, written) per loop iteration by
+    /// spectator passes. A session passed over costs 1 of a slice's budget, a pump `pumpCost`.
+    static let spectatorPumpsPerIteration = 256
+    private static let pumpCost = 64
     var framer = MessageFramer()
     var responseEncoder: HTTPResponseEncoder
     /// WebSocket timeouts and limits, one instance shared by the loop's connections.
@@ -118,6 +122,7 @@ final class LoopContext {
         // of sessions to hash per message).
         dispatchStamp = dispatchStamp == .max ? 1 : dispatchStamp + 1
         let stamp = dispatchStamp
+        var reachedSpectators = false
         for entry in batch.entries {
             func deliver(_ session: PushSession) {
                 guard session.accepts(entry) else { return }
@@ -137,62 +142,62 @@ final class LoopContext {
                 case nil: break
                 }
             case let .stream(key):
-                // One append for the stream; its sessions only need a turn to take it.
-                guard let sessions = streamSessions[key], !sessions.isEmpty else { break }
+                // One append for the stream; its sessions take it on their turn.
+                guard let audience = streamSessions[key], !audience.isEmpty else { break }
                 spectatorLog(key).append(sequence: entry.sequence, copying: batch.bytes, range: entry.range, kind: entry.kind,
                                          enqueuedAt: enqueuedAt)
-                for session in sessions where session.dispatchStamp != stamp {
-                    session.dispatchStamp = stamp
-                    touchedSessions.append(session)
-                }
+                spectatorAppends &+= 1
+                reachedSpectators = true
+                if audience.diffArrived() { queuePass(audience) }
             }
         }
         // Personal alerts go out in this iteration. Spectator updates to ~10,000 connections
         // take ~50 ms of writes: pumped a slice per iteration, they no longer hold score
         // replies, requests and alerts behind them, and the ticks that arrive before a session's
         // turn share its one writev.
-        for session in touchedSessions {
-            if session.queue.holdsOnlySpectatorUpdates { deferPump(session) } else { session.pump() }
-        }
+        for session in touchedSessions { session.pump() }
         let latency = Int(MonotonicClock.system.now() &- batch.appliedAt)
-        if !touchedSessions.isEmpty { shared.metrics.notificationLatency.observe(nanoseconds: latency) }
+        if !touchedSessions.isEmpty || reachedSpectators { shared.metrics.notificationLatency.observe(nanoseconds: latency) }
         touchedSessions.removeAll(keepingCapacity: true)
     }
 
-    private func deferPump(_ session: PushSession) {
-        guard !session.isPumpDeferred else { return }
-        session.isPumpDeferred = true
-        deferredPumps.append(session)
-        queueDeferredPump()
+    private func queuePass(_ audience: StreamAudience<PushSession>) {
+        spectatorPasses.append(audience)
+        guard !isSpectatorSliceQueued else { return }
+        isSpectatorSliceQueued = true
+        loop.enqueue { [unowned self] in self.pumpSpectatorSlice() }
     }
 
-    private func queueDeferredPump() {
-        guard !isDeferredPumpQueued else { return }
-        isDeferredPumpQueued = true
-        loop.enqueue { [unowned self] in self.pumpDeferredSlice() }
-    }
-
-    /// Pumps the next `deferredPumpsPerIteration` deferred sessions (a session pumped since it
-    /// was deferred is skipped); queues itself for the next iteration while any are left.
-    private func pumpDeferredSlice() {
-        isDeferredPumpQueued = false
-        var budget = Self.deferredPumpsPerIteration
-        while budget > 0 && deferredHead < deferredPumps.count {
-            let session = deferredPumps[deferredHead]
-            deferredHead += 1
-            guard session.isPumpDeferred else { continue }
-            session.pump()
-            budget -= 1
-        }
-        if deferredHead == deferredPumps.count {
-            deferredPumps.removeAll(keepingCapacity: true)
-            deferredHead = 0
-        } else {
-            if deferredHead >= 4096 && deferredHead * 2 >= deferredPumps.count {
-                deferredPumps.removeSubrange(0..<deferredHead)
-                deferredHead = 0
+    /// Runs the queued spectator passes for one slice (`spectatorPumpsPerIteration`); a session
+    /// that already took every diff appended so far is passed over. Queues itself for the next
+    /// iteration while passes are left.
+    private func pumpSpectatorSlice() {
+        isSpectatorSliceQueued = false
+        var budget = Self.spectatorPumpsPerIteration * Self.pumpCost
+        while budget > 0 && passHead < spectatorPasses.count {
+            let audience = spectatorPasses[passHead]
+            while budget > 0, let session = audience.nextSession() {
+                if session.spectatorAppendsTaken == spectatorAppends {
+                    budget -= 1
+                } else {
+                    session.pump()
+                    budget -= Self.pumpCost
+                }
             }
-            queueDeferredPump()
+            guard budget > 0 else { break }
+            passHead += 1
+            if audience.finishPass() { spectatorPasses.append(audience) }
+        }
+        if passHead == spectatorPasses.count {
+            spectatorPasses.removeAll(keepingCapacity: true)
+            passHead = 0
+        } else {
+            if passHead >= 1024 && passHead * 2 >= spectatorPasses.count {
+                spectatorPasses.removeSubrange(0..<passHead)
+                passHead = 0
+            }
+            isSpectatorSliceQueued = true
+            loop.enqueue { [unowned self] in self.pumpSpectatorSlice() }
         }
     }
 
@@ -205,11 +210,17 @@ final class LoopContext {
     }
 
     func register(_ session: PushSession, stream: StreamKey) {
-        streamSessions[stream, default: []].append(session)
+        if let audience = streamSessions[stream] {
+            audience.add(session)
+        } else {
+            let audience = StreamAudience<PushSession>()
+            audience.add(session)
+            streamSessions[stream] = audience
+        }
     }
 
     func unregister(_ session: PushSession, stream: StreamKey) {
-        streamSessions[stream]?.removeAll { $0 === session }
+        streamSessions[stream]?.remove(session)
         if streamSessions[stream]?.isEmpty == true {
             streamSessions[stream] = nil
             spectatorLogs[stream] = nil
@@ -239,8 +250,8 @@ final class LoopContext {
             for list in self.playerSessions.values {
                 for s in list.sessions where ids.contains(ObjectIdentifier(s)) { s.pump() }
             }
-            for sessions in self.streamSessions.values {
-                for s in sessions where ids.contains(ObjectIdentifier(s)) { s.pump() }
+            for audience in self.streamSessions.values {
+                for s in audience.sessions where ids.contains(ObjectIdentifier(s)) { s.pump() }
             }
         }
     }

@@ -53,8 +53,9 @@ class PushSession: EngineReplyReceiver {
     var wantsAllPersonal = false
     /// The loop's dispatch that last queued to this session (LoopContext pumps each once).
     var dispatchStamp: UInt32 = 0
-    /// Waiting in the loop's list of spectator-only sessions to pump (see `LoopContext`).
-    var isPumpDeferred = false
+    /// The loop's `spectatorAppends` when this session last took every spectator diff: a
+    /// spectator pass passes it over while no diff arrived since (see `LoopContext`).
+    var spectatorAppendsTaken: UInt64 = 0
 
     init(context: LoopContext, connection: Connection, framing: Framing) {
         self.context = context
@@ -120,8 +121,8 @@ class PushSession: EngineReplyReceiver {
 
     /// Moves queued messages onto the socket in priority order, applying backpressure first.
     func pump() {
-        isPumpDeferred = false
         guard !isClosed else { return }
+        let appends = context.spectatorAppends
         let total = queue.bytes + connection.queuedBytes
         if total > push.softLimitBytes {
             let dropped = queue.coalesceSpectators(latest: { self.context.latestSnapshots[$0] }, now: context.loop.now)
@@ -145,9 +146,16 @@ class PushSession: EngineReplyReceiver {
             sent[item.priority.rawValue] &+= 1
         }
         var behind = false
-        if let rare, !rare.spectating.isEmpty, connection.isWritable {
-            sent[3] &+= takeSpectatorDiffs(rare, t: t, behind: &behind)
+        var tookSpectatorDiffs = true
+        if let rare, !rare.spectating.isEmpty {
+            if connection.isWritable {
+                sent[3] &+= takeSpectatorDiffs(rare, t: t, behind: &behind)
+                tookSpectatorDiffs = !behind
+            } else {
+                tookSpectatorDiffs = false
+            }
         }
+        if tookSpectatorDiffs { spectatorAppendsTaken = appends }
         // One shared-counter update per priority per pump, not one per message: the counters
         // are atomics every loop writes.
         for p in 0..<4 where sent[p] != 0 { metrics.notificationsSent[p].add(sent[p]) }
