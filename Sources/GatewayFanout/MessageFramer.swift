@@ -12,6 +12,8 @@ public enum Framing: Sendable {
 public struct MessageFramer {
     private var scratch: [UInt8] = []
     private let encoder = WebSocketFrameEncoder(role: .server)
+    /// The digits of the last `t` written (one pump writes all its messages with the same `t`).
+    private var time = DecimalDigits(0)
 
     public init() { scratch.reserveCapacity(128) }
 
@@ -21,7 +23,9 @@ public struct MessageFramer {
         prefix.append("{\"seq\":")
         prefix.append(seq)
         prefix.append(",\"t\":")
-        prefix.append(UInt64(max(t, 0)))
+        let sentAt = UInt64(max(t, 0))
+        if sentAt != time.value { time = DecimalDigits(sentAt) }
+        prefix.append(time)
         if item.isPersonal {
             prefix.append(",\"pseq\":")
             prefix.append(item.sequence)
@@ -57,33 +61,25 @@ struct PrefixBuffer {
     private(set) var count = 0
 
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { for b in $0 { appendByte(b) } }
+        text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func append(_ value: UInt64) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        var v = value
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[n] = UInt8(truncatingIfNeeded: v % 10) + 0x30
-                v /= 10
-                n += 1
-            } while v > 0
-            while n > 0 {
-                n -= 1
-                appendByte(d[n])
-            }
-        }
+        append(DecimalDigits(value))
     }
 
-    @inline(__always)
-    mutating func appendByte(_ b: UInt8) {
-        precondition(count < 96, "prefix overflow")
-        withUnsafeMutableBytes(of: &storage) { $0[count] = b }
-        count += 1
+    mutating func append(_ digits: DecimalDigits) {
+        digits.withBytes { append($0) }
+    }
+
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        precondition(count + bytes.count <= 96, "prefix overflow")
+        let at = count
+        // A byte loop: these copies are 1–20 bytes, too short to pay for a memmove call.
+        withUnsafeMutableBytes(of: &storage) { out in
+            for i in 0..<bytes.count { out[at &+ i] = bytes[i] }
+        }
+        count += bytes.count
     }
 
     func appendTo(_ out: inout [UInt8]) {
