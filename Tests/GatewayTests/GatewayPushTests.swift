@@ -1,6 +1,7 @@
 // Push end to end over loopback against the real gateway: a scripted game where every expected
 // notification reaches exactly the right connections once (and nothing else arrives), spectator
-// SSE with Last-Event-ID reconnects, and authentication failures.
+// SSE with Last-Event-ID reconnects, 600 spectators of two streams each getting every diff once
+// and in order, and authentication failures.
 import Testing
 import Glibc
 import Gateway
@@ -161,5 +162,47 @@ import TestSupport
         // Unknown board: a JSON 404, not a stream.
         let missing = SSETestClient(port: h.port, path: "/v1/boards/nope/alltime/stream")!
         #expect(missing.status == 404)
+    }
+
+    @Test func manySpectatorsOfTwoStreamsGetEveryDiffOnceAndInOrder() throws {
+        // One I/O loop and 600 spectators of two streams: a pass over a stream's spectators takes
+        // several slices (256 pumps each), so diffs of later posts arrive while passes are running.
+        let board = BoardDefinition(id: "m", windows: [.alltime, .daily], notifyDepth: 10)
+        let h = GatewayHarness(boards: [board]) { $0.listen.ioThreads = 1 }
+        try h.start()
+        h.post([("m", "seed", 1)])
+        let clients = (0..<600).map { i -> WebSocketTestClient in
+            let ws = WebSocketTestClient(port: h.port, path: "/v1/ws?token=\(h.token("s\(i)"))")!
+            for window in ["alltime", "daily"] { ws.send(text: "{\"type\":\"spectate\",\"board\":\"m\",\"window\":\"\(window)\"}") }
+            return ws
+        }
+        for ws in clients {
+            var tv = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(ws.socket.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            let snapshots = (0..<2).compactMap { _ in ws.nextText().flatMap(json) }
+            #expect(snapshots.map { $0["type"]?.stringValue } == ["snapshot", "snapshot"])
+        }
+        // Each post puts a new leader on both windows: one diff per window per post.
+        let posts = 20
+        for k in 0..<posts { h.post([("m", "p\(k)", Int64(100 + k))]) }
+        var ids: [String: [Int64]] = [:]
+        for (i, ws) in clients.enumerated() {
+            ids = [:]
+            for _ in 0..<(2 * posts) {
+                guard let m = ws.nextText().flatMap(json) else { break }
+                #expect(m["type"]?.stringValue == "board")
+                ids[m["window"]?.stringValue ?? "?", default: []].append(m["id"]?.int64Value ?? -1)
+            }
+            for window in ["alltime", "daily"] {
+                let got = ids[window] ?? []
+                let first = got.first ?? 0
+                #expect(got == Array(first..<first + Int64(posts)), "spectator \(i), \(window): \(got)")
+            }
+            if ids.values.map(\.count).reduce(0, +) != 2 * posts { break }  // one failure is enough
+        }
+        // Nothing more arrives anywhere within 200 ms (no diff is delivered twice).
+        var fds = clients.map { pollfd(fd: $0.socket.fd, events: Int16(POLLIN), revents: 0) }
+        #expect(clients.allSatisfy { $0.socket.buffered.isEmpty })
+        #expect(poll(&fds, nfds_t(fds.count), 200) == 0)
     }
 }
