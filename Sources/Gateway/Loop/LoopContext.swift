@@ -163,6 +163,10 @@ final class LoopContext {
 
     private func queuePass(_ audience: StreamAudience<PushSession>) {
         spectatorPasses.append(audience)
+        queueSpectatorSlice()
+    }
+
+    private func queueSpectatorSlice() {
         guard !isSpectatorSliceQueued else { return }
         isSpectatorSliceQueued = true
         loop.enqueue { [unowned self] in self.pumpSpectatorSlice() }
@@ -196,8 +200,7 @@ final class LoopContext {
                 spectatorPasses.removeSubrange(0..<passHead)
                 passHead = 0
             }
-            isSpectatorSliceQueued = true
-            loop.enqueue { [unowned self] in self.pumpSpectatorSlice() }
+            queueSpectatorSlice()
         }
     }
 
@@ -210,13 +213,9 @@ final class LoopContext {
     }
 
     func register(_ session: PushSession, stream: StreamKey) {
-        if let audience = streamSessions[stream] {
-            audience.add(session)
-        } else {
-            let audience = StreamAudience<PushSession>()
-            audience.add(session)
-            streamSessions[stream] = audience
-        }
+        let audience = streamSessions[stream] ?? StreamAudience()
+        audience.add(session)
+        streamSessions[stream] = audience
     }
 
     func unregister(_ session: PushSession, stream: StreamKey) {

@@ -7,7 +7,7 @@
 final class StreamAudience<Member: AnyObject> {
     private(set) var sessions: [Member] = []
     /// The next session of the queued pass; nil when no pass is queued.
-    private(set) var next: Int?
+    private var next: Int?
     /// New diffs arrived after the pass had started: run it again for the sessions it passed.
     private var again = false
 
