@@ -30,15 +30,13 @@ extension LeaderboardEngine {
         for ref in d.touchedTop {
             let board = boards[Int(ref.board)]
             guard let w = board.window(ref.window) else { continue }
-            let before = w.topCache[ref.scope] ?? []
-            let after = w.top(ref.scope, limit: board.definition.notifyDepth)
-            let size = w.tree(for: ref.scope)?.count ?? 0
-            let sizeBefore = w.topSizes[ref.scope] ?? 0
-            w.topCache[ref.scope] = after
-            w.topSizes[ref.scope] = size
-            let diff = Self.diff(before, after, ref: ref, period: w.period.start, size: size)
+            let before = w.baselines[ref.scope] ?? .init(top: [], size: 0)
+            let after = TopBaselines.Baseline(top: w.top(ref.scope, limit: board.definition.notifyDepth),
+                                              size: w.tree(for: ref.scope)?.count ?? 0)
+            w.baselines[ref.scope] = after
+            let diff = Self.diff(before.top, after.top, ref: ref, period: w.period.start, size: after.size)
             // A new member below the top K changes only the size: spectators still hear of it.
-            if !diff.isEmpty || size != sizeBefore { outcome.diffs.append(diff) }
+            if !diff.isEmpty || after.size != before.size { outcome.diffs.append(diff) }
         }
         d.reset()
     }

@@ -184,9 +184,8 @@ public final class LeaderboardEngine {
 
     /// Ensures the spectator baseline of `ref` exists (computed from the state before a change).
     func prepareTop(_ w: WindowState, _ ref: SetRef, depth: Int) {
-        if w.topCache[ref.scope] == nil {
-            w.topCache[ref.scope] = w.top(ref.scope, limit: depth)
-            w.topSizes[ref.scope] = w.tree(for: ref.scope)?.count ?? 0
+        if !w.baselines.contains(ref.scope) {
+            w.baselines[ref.scope] = .init(top: w.top(ref.scope, limit: depth), size: w.tree(for: ref.scope)?.count ?? 0)
         }
     }
 }

@@ -13,10 +13,9 @@ final class WindowState {
     var watchers: Set<PlayerIndex> = []
     var histogram = ScoreHistogram()
     var archives: [ArchivedPeriod] = []
-    /// Top K per scope as of the end of the last batch (spectator diff baseline).
-    var topCache: [ScopeKey: [RankedEntry]] = [:]
-    /// Members per scope as of the same moment (a diff also goes out when only the size changed).
-    var topSizes: [ScopeKey: Int] = [:]
+    /// Top K and members per scope as of the end of the last batch (spectator diff baseline; a
+    /// diff also goes out when only the size changed).
+    var baselines = TopBaselines()
 
     init(kind: WindowKind, period: Period, order: ScoreOrder) {
         self.kind = kind
@@ -77,7 +76,7 @@ final class WindowState {
         guard let key = global.members.key(of: player) else { return }
         if from != 0, let t = regionTrees[from] {
             t.remove(key, player: player)
-            if t.count == 0 { regionTrees[from] = nil; topCache[.region(from)] = nil; topSizes[.region(from)] = nil }
+            if t.count == 0 { regionTrees[from] = nil; baselines[.region(from)] = nil }
         }
         if to != 0 { regionTreeCreating(to).insert(key, player: player) }
     }
@@ -97,8 +96,7 @@ final class WindowState {
         regionTrees = [:]
         watcherTree.removeAll()
         histogram.removeAll()
-        topCache = [:]
-        topSizes = [:]
+        baselines = TopBaselines()
         period = next
         return archived
     }
