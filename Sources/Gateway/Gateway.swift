@@ -106,6 +106,7 @@ public final class Gateway {
             case .never: .never
             }
             storeConfiguration.segmentBytes = c.storage.segmentBytes
+            storeConfiguration.walPreallocationBytes = c.storage.walPreallocateBytes
             storeConfiguration.snapshotInterval = c.storage.snapshotIntervalSeconds > 0 ? .seconds(c.storage.snapshotIntervalSeconds) : nil
             storeConfiguration.snapshotsKept = c.storage.snapshotsKept
             storeConfiguration.snapshotEveryRecords = c.storage.snapshotEveryRecords > 0 ? c.storage.snapshotEveryRecords : nil

@@ -97,6 +97,7 @@ extension EngineStore {
                                   progress: (EngineRecoveryProgress) -> Void) throws(EngineStoreError) -> WriteAheadLog {
         var walConfiguration = WriteAheadLog.Configuration()
         walConfiguration.segmentBytes = configuration.segmentBytes
+        walConfiguration.preallocationBytes = configuration.walPreallocationBytes
         walConfiguration.progressIntervalBytes = max(1, configuration.progressEveryBytes)
         let everyRecords = max(1, configuration.progressEveryRecords)
         var records = 0, operations = 0, events = 0

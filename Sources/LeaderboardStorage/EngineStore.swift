@@ -20,6 +20,8 @@ public final class EngineStore {
         public var fsyncPolicy: FsyncPolicy = .always
         /// A new WAL segment starts after this many bytes; whole segments are removed after snapshots.
         public var segmentBytes = 64 << 20
+        /// Zeros written ahead of the log records, a chunk at a time (0: none); see `WriteAheadLog`.
+        public var walPreallocationBytes = 256 << 10
         /// Take a snapshot when this much time passed since the last one began (nil: no time trigger).
         public var snapshotInterval: Duration? = .seconds(300)
         /// Take a snapshot once this many records were logged since the last one began (nil: none).

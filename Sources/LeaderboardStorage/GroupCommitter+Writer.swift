@@ -102,6 +102,13 @@ extension GroupCommitter {
         let last = submissions[submissions.count - 1].seq
         shared.withLock { $0.completedSeq = last }
         for submission in submissions { submission.completion(.success(submission.seq)) }
+        // Zeros ahead for the next groups, now that this one is answered. Synced at once under
+        // `.always`, so no group's sync carries them.
+        do {
+            try log.preallocate(sync: policy == .always)
+        } catch {
+            fail(error, alsoCompleting: [])
+        }
         return policy != .always && log.syncedSeq < last
     }
 

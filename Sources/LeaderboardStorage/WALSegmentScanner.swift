@@ -58,6 +58,8 @@ struct SegmentScan {
     var lastSeq: UInt64 = 0
     /// Set when the scan stopped at damage located at `validEnd`.
     var damage: TailDamage?
+    /// Set when the scan stopped at an all-zero record header: preallocated space, the clean end.
+    var endsInZeros = false
     var fileSize: Int64 = 0
 }
 
@@ -90,7 +92,7 @@ struct WALSegmentScanner {
         }
         scan.validEnd = Int64(WALFormat.segmentHeaderBytes)
         report.bytesScanned += scan.validEnd
-        while scan.validEnd < scan.fileSize {
+        while scan.validEnd < scan.fileSize && !scan.endsInZeros {
             if let damage = try scanRecord(&scan, file: file, report: &report, replay: replay) {
                 scan.damage = damage
                 return scan
@@ -112,6 +114,10 @@ struct WALSegmentScanner {
         let length = UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
         let storedCRC = UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         let seq = UInt64(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        if length == 0 && storedCRC == 0 && seq == 0 {
+            scan.endsInZeros = true
+            return nil
+        }
         guard Int(length) <= maxRecordBytes else { return .lengthTooLarge(length: length, limit: maxRecordBytes) }
         let payloadAvailable = available - Int64(WALFormat.recordHeaderBytes)
         guard Int64(length) <= payloadAvailable else { return .shortPayload(declared: Int(length), available: Int(payloadAvailable)) }

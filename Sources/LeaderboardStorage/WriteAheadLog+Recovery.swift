@@ -121,11 +121,17 @@ private struct Recovery {
             if let damage = scan.damage {
                 return try cutTail(at: index, file: file, scan: scan, damage: damage)
             }
+            if index == segments.count - 1 && scan.fileSize > scan.validEnd {
+                // The zeros written ahead go: bytes of a torn group may sit past the first zero
+                // header, and records appended later must not run into them.
+                try fileSystem.truncate(file, to: scan.validEnd)
+            }
             // Records left by a process that died before its fsync sit in the page cache only;
             // make them durable so `syncedSeq` is honest (cheap when nothing is dirty).
             try fileSystem.fdatasync(file)
             if index == segments.count - 1 {
-                return .init(firstSeq: segment.firstSeq, path: segment.path, file: file, size: scan.validEnd)
+                return .init(firstSeq: segment.firstSeq, path: segment.path, file: file, size: scan.validEnd,
+                             allocated: scan.validEnd)
             }
             fileSystem.close(file)
             closedSegments.append(segment)
@@ -153,7 +159,8 @@ private struct Recovery {
         } else {
             try fileSystem.truncate(file, to: scan.validEnd)
             try fileSystem.fdatasync(file)
-            current = .init(firstSeq: segment.firstSeq, path: segment.path, file: file, size: scan.validEnd)
+            current = .init(firstSeq: segment.firstSeq, path: segment.path, file: file, size: scan.validEnd,
+                            allocated: scan.validEnd)
         }
         for later in segments[(index + 1)...] {
             try fileSystem.unlink(later.path)

@@ -1,5 +1,16 @@
 // Segmented append-only log of opaque payloads (format: WALRecord+Codec.swift). Owned by one thread
-// at a time. Invariant: the files hold exactly records 1st…(nextSeq-1), each written by one write call.
+// at a time. Invariant: the files hold exactly records 1st…(nextSeq-1), each written by one write call,
+// followed in the current segment by zeros written ahead of them (preallocation, below).
+//
+// Why zeros ahead: an append that grows the file changes its size, so each fdatasync must also
+// commit that metadata through the file system's journal. Overwriting zeros already on disk
+// changes no metadata, and the fdatasync flushes data only: on this machine kind (ext4 on virtio)
+// 0.14 ms against 0.28 ms at the median for a 24 KiB group. The zeros are written a chunk at a time
+// (`preallocationBytes`) by `preallocate`, which the group committer calls between groups, and
+// synced there: written just before a group, a 1 MiB chunk made that group's fsync 3-4 ms.
+// A 256 KiB chunk costs its own sync ~1 ms; at 100 k events/s that is ~13 times a second.
+// Recovery reads an all-zero record header as the end of the log (seqs start at 1, so no record
+// header is all zeros).
 
 /// A segmented write-ahead log.
 ///
@@ -19,8 +30,13 @@ public final class WriteAheadLog {
         /// Replay calls its progress callback each time this many more bytes were scanned.
         public var progressIntervalBytes: Int64 = 64 << 20
         /// Segments closed by rotation whose data is not yet synced are kept open for the next
-        /// `sync`; beyond this many (a caller that never syncs) the oldest is closed unsynced.
+        /// `sync`; beyond this many (one group spanning many segments) the oldest is synced and
+        /// closed at once.
         public var maxSegmentsAwaitingSync = 8
+        /// Zeros written ahead of the records by `preallocate`, a chunk of this many bytes (at
+        /// most a segment) whenever less than half a chunk remains (0: none; the file grows with
+        /// every append).
+        public var preallocationBytes = 256 << 10
 
         public init() {}
     }
@@ -34,8 +50,10 @@ public final class WriteAheadLog {
         let firstSeq: UInt64
         let path: String
         let file: FileDescriptor
-        /// Bytes in the file: the offset of the next record.
+        /// Bytes of records (and header): the offset of the next record.
         var size: Int64
+        /// Bytes in the file: `size` plus the zeros written ahead.
+        var allocated: Int64
     }
 
     public let directory: String
@@ -82,7 +100,7 @@ public final class WriteAheadLog {
         awaitingSync.removeAll()
         if current.file.rawValue >= 0 { fileSystem.close(current.file) }
         current = OpenSegment(firstSeq: current.firstSeq, path: current.path, file: FileDescriptor(rawValue: -1, path: current.path),
-                              size: current.size)
+                              size: current.size, allocated: current.allocated)
     }
 
     /// Appends one record with one write call; returns its seq. Not durable until `sync`.
@@ -187,9 +205,57 @@ public final class WriteAheadLog {
             try rollBack(to: offset, after: error)
         }
         current.size += Int64(staging.count)
+        current.allocated = max(current.allocated, current.size)
         nextSeq += UInt64(records)
         if staging.capacity > 16 << 20 { staging = [] }  // do not pin a huge one-off group
     }
+
+    /// Writes the next chunk of zeros once less than half a chunk remains after the records, and
+    /// with `sync` makes them durable at once (with the file's new size), so the syncs of the
+    /// records that overwrite them flush data only. Call it between groups, after their
+    /// completions, to keep the zeros' own write off any group's latency. Returns whether it
+    /// wrote.
+    ///
+    /// Best effort for the zeros: when the disk refuses them (full), the partial chunk is cut off
+    /// again and the file grows with its appends, as without preallocation. Zeros left behind by
+    /// a failed cut are read as the end of the log like any others. A failed sync fails the log,
+    /// as in `sync`.
+    @discardableResult
+    public func preallocate(sync: Bool) throws(StorageError) -> Bool {
+        try checkUsable()
+        let chunk = Int64(min(configuration.preallocationBytes, configuration.segmentBytes))
+        guard chunk > 0, current.allocated - current.size < chunk / 2 else { return false }
+        let start = current.allocated
+        let zeros = Self.zeros
+        var offset = start
+        do {
+            while offset < start + chunk {
+                let count = Int(min(Int64(zeros.count), start + chunk - offset))
+                try fileSystem.writeAll(current.file, UnsafeRawBufferPointer(rebasing: zeros[..<count]), at: offset, path: current.path)
+                offset += Int64(count)
+            }
+        } catch {
+            try? fileSystem.truncate(current.file, to: start)
+            return false
+        }
+        current.allocated = offset
+        guard sync else { return true }
+        do {
+            try fileSystem.fdatasync(current.file)
+        } catch {
+            failure = error
+            throw .logFailed(cause: error)
+        }
+        return true
+    }
+
+    /// 64 KiB of zeros, the unit of preallocation writes. Nothing writes to it after it is
+    /// initialized, so logs on different threads can share it.
+    nonisolated(unsafe) private static let zeros: UnsafeRawBufferPointer = {
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 64)
+        block.initializeMemory(as: UInt8.self, repeating: 0)
+        return UnsafeRawBufferPointer(block)
+    }()
 
     /// Cuts a torn write back to `offset` and rethrows `error`; fails the log if the cut fails.
     private func rollBack(to offset: Int64, after error: StorageError) throws(StorageError) -> Never {
@@ -199,11 +265,17 @@ public final class WriteAheadLog {
             failure = error
             throw .logFailed(cause: error)
         }
+        current.allocated = offset
         throw error
     }
 
     /// Starts segment `wal-<nextSeq>.log`; the old one waits for the next `sync`.
     private func rotate() throws(StorageError) {
+        // A closed segment keeps no zeros: its size is its records (the next sync makes it durable).
+        if current.allocated > current.size {
+            do { try fileSystem.truncate(current.file, to: current.size) } catch { throw .io(error) }
+            current.allocated = current.size
+        }
         let next = try Self.createSegment(directory: directory, firstSeq: nextSeq, fileSystem: fileSystem)
         if syncedSeq == nextSeq - 1 {
             fileSystem.close(current.file)  // nothing of it awaits a sync
@@ -211,7 +283,15 @@ public final class WriteAheadLog {
             awaitingSync.append(current)
         }
         if awaitingSync.count > configuration.maxSegmentsAwaitingSync {
-            fileSystem.close(awaitingSync.removeFirst().file)
+            // Closing it unsynced would lose records that the next `sync` reports durable.
+            let oldest = awaitingSync.removeFirst()
+            do {
+                try fileSystem.fdatasync(oldest.file)
+            } catch {
+                failure = error
+                throw .logFailed(cause: error)
+            }
+            fileSystem.close(oldest.file)
         }
         closedSegments.append(Segment(firstSeq: current.firstSeq, path: current.path))
         current = next
@@ -231,6 +311,6 @@ public final class WriteAheadLog {
             try? fileSystem.unlink(path)
             throw error
         }
-        return OpenSegment(firstSeq: firstSeq, path: path, file: file, size: Int64(header.count))
+        return OpenSegment(firstSeq: firstSeq, path: path, file: file, size: Int64(header.count), allocated: Int64(header.count))
     }
 }

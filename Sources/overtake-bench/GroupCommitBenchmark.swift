@@ -28,6 +28,7 @@ struct GroupCommitBenchmark {
         let players = options.int("players", 1_000_000)
         print("\n== group commit: fsync .always, tick window = engine applies events in chunks of 64 for W ms, then logs the tick as one record")
         print("   \(players) players, one board (alltime, best), unique event ids, \(Int(seconds)) s per window, real files in \(root)")
+        print("   log preallocation: \(options.int("wal-preallocate", EngineStore.Configuration(directory: root).walPreallocationBytes)) B ahead (--wal-preallocate; 0 = off)")
         for window in windows { measure(windowMillis: window, seconds: seconds, players: players) }
         let rates = options.ints("offered", [1_000_000, 2_000_000])
         print("\n== durable path alone (no engine): every W ms the loop logs the events that arrived at an offered rate R")
@@ -43,6 +44,7 @@ struct GroupCommitBenchmark {
         var configuration = EngineStore.Configuration(directory: directory)
         configuration.fileSystem = fileSystem
         configuration.snapshotInterval = nil
+        configuration.walPreallocationBytes = options.int("wal-preallocate", configuration.walPreallocationBytes)
         guard let (store, engine, _) = try? EngineStore.recover(configuration: configuration) else {
             print("cannot open \(directory)")
             return
@@ -91,6 +93,7 @@ struct GroupCommitBenchmark {
         var configuration = EngineStore.Configuration(directory: directory)
         configuration.fileSystem = fileSystem
         configuration.snapshotInterval = nil
+        configuration.walPreallocationBytes = options.int("wal-preallocate", configuration.walPreallocationBytes)
         guard let (store, engine, _) = try? EngineStore.recover(configuration: configuration) else {
             print("cannot open \(directory)")
             return

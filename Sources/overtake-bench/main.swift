@@ -8,7 +8,7 @@ usage: overtake-bench <command> [options]
   apply [--players N] [--batch N] [--events N] [--event-ids 1|0] [--windows alltime,daily] [--operator best|sum|latest|min]
                                         engine batch apply events/s
   storage [--parts codec,commit,recovery] [--dir D] [--snapshot-members N]
-          [--seconds S] [--windows 1,2,5] [--players N] [--event-ids 1|0] [--offered R,R…]
+          [--seconds S] [--windows 1,2,5] [--players N] [--event-ids 1|0] [--offered R,R…] [--wal-preallocate B]
           [--recovery-events N] [--tail-events N]
                                         codec rates, group-commit events/s with fsync, recovery time
   crash-writer --dir D --seed S [--round R]

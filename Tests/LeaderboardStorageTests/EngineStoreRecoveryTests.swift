@@ -113,11 +113,13 @@ func damagedNewestSnapshotFallsBackToTheOlderOne(damage: SnapshotDamage) throws 
 
 // MARK: Torn and corrupt tails
 
-/// Where each record of a single-segment log lies: [start, end) byte ranges, in seq order.
+/// Where each record of a single-segment log lies: [start, end) byte ranges, in seq order. The
+/// zeros written ahead of the records (an all-zero record header) end the list.
 private func recordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
     var offset = WALFormat.segmentHeaderBytes
-    while offset + WALFormat.recordHeaderBytes <= bytes.count {
+    while offset + WALFormat.recordHeaderBytes <= bytes.count
+            && !bytes[offset..<offset + WALFormat.recordHeaderBytes].allSatisfy({ $0 == 0 }) {
         let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
         ranges.append(offset..<offset + WALFormat.recordHeaderBytes + length)
         offset += WALFormat.recordHeaderBytes + length
@@ -149,7 +151,7 @@ func tornOrCorruptTailAtEveryOffsetRecoversTheIntactPrefix(withSnapshot: Bool) t
     // The engine after exactly k ticks, for every k the damage can leave.
     let expected = (12...15).map { referenceEngine(ticks.prefix($0)).snapshot() }
     var cases = 0
-    for offset in ranges[12].lowerBound..<image.count {
+    for offset in ranges[12].lowerBound..<ranges[14].upperBound {
         let intact = ranges.firstIndex { $0.contains(offset) }!
         for corrupt in [false, true] {
             var damaged = Array(image[..<offset])

@@ -39,9 +39,11 @@ private final class ManualClock: Sendable {
     func set(seconds: UInt64) { nanoseconds.withLock { $0 = seconds * 1_000_000_000 } }
 }
 
-private func openLog(_ fileSystem: InMemoryFileSystem, segmentBytes: Int = 64 << 20) throws -> WriteAheadLog {
+/// Without preallocation unless asked, so every write event is a group of records.
+private func openLog(_ fileSystem: InMemoryFileSystem, segmentBytes: Int = 64 << 20, preallocation: Int = 0) throws -> WriteAheadLog {
     var configuration = WriteAheadLog.Configuration()
     configuration.segmentBytes = segmentBytes
+    configuration.preallocationBytes = preallocation
     return try WriteAheadLog.openAndRecover(directory: directory, fileSystem: fileSystem, configuration: configuration) { _, _ in }.log
 }
 
@@ -138,9 +140,32 @@ private func submitConcurrently(_ committer: GroupCommitter, _ fileSystem: InMem
     #expect(recovered.count == 1000)
 }
 
+@Test func zerosAheadAreWrittenAndSyncedOnlyAfterTheGroupIsAnswered() throws {
+    let fileSystem = InMemoryFileSystem()
+    let log = try openLog(fileSystem, preallocation: 4096)
+    let path = log.segmentPaths[0]
+    let baseline = fileSystem.events.count
+    let committer = try GroupCommitter(log: log, policy: .always)
+    let completions = Completions()
+    committer.submit(testPayload(thread: 0, index: 0)) { result in
+        fileSystem.note("done")
+        completions.record(result)
+    }
+    #expect(completions.wait(for: 1))
+    _ = try committer.close()
+    let end = Int64(WALFormat.segmentHeaderBytes + WALFormat.recordHeaderBytes + payloadBytes)
+    #expect(Array(fileSystem.events.dropFirst(baseline)) == [
+        .write(path: path, offset: Int64(WALFormat.segmentHeaderBytes), count: Int(end) - WALFormat.segmentHeaderBytes),
+        .fdatasync(path: path),
+        .note("done"),
+        .write(path: path, offset: end, count: 4096),
+        .fdatasync(path: path),
+    ])
+}
+
 @Test func neverPolicyNeverSyncs() throws {
     let fileSystem = InMemoryFileSystem()
-    let log = try openLog(fileSystem)
+    let log = try openLog(fileSystem, preallocation: 4096)  // its zeros are not synced either
     let baseline = fileSystem.events.count
     let committer = try GroupCommitter(log: log, policy: .never)
     let completions = Completions()

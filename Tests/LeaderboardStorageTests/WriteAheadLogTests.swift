@@ -20,10 +20,13 @@ private struct LogImage {
     var records: [RecordLocation]
 }
 
+/// Without preallocation, so a file holds exactly its records (the zeros written ahead are
+/// covered by WriteAheadLogPreallocationTests).
 private func configuration(segmentBytes: Int = 64 << 20, readChunkBytes: Int = 4 << 20) -> WriteAheadLog.Configuration {
     var configuration = WriteAheadLog.Configuration()
     configuration.segmentBytes = segmentBytes
     configuration.readChunkBytes = readChunkBytes
+    configuration.preallocationBytes = 0
     return configuration
 }
 
@@ -380,6 +383,21 @@ func flippedByteAtEveryOffsetOfLastThreeRecordsEndsReplayBeforeThatRecord(segmen
     #expect(afterCrash.replayed.allSatisfy { $0.payload == payload(for: $0.seq) })
 }
 
+@Test func aGroupSpanningMoreSegmentsThanStayOpenIsDurableAfterItsSync() throws {
+    // Segments beyond `maxSegmentsAwaitingSync` used to be closed unsynced: a crash after the
+    // group's sync then lost records the sync had reported durable.
+    var config = configuration(segmentBytes: 150)
+    config.maxSegmentsAwaitingSync = 2
+    let recovered = try recover(InMemoryFileSystem(), config)
+    #expect(try recovered.log.append(contentsOf: (1...40).map { payload(for: UInt64($0)) }) == 1...40)
+    try recovered.log.sync()
+    #expect(recovered.log.segmentPaths.count > 6)
+    recovered.fileSystem.simulateCrash()
+    let afterCrash = try recover(recovered.fileSystem, config)
+    #expect(afterCrash.replayed.map(\.seq) == Array(1...40))
+    #expect(afterCrash.report.truncation == nil)
+}
+
 @Test func recordsFoundAtRecoveryAreMadeDurable() throws {
     let config = configuration(segmentBytes: 150)
     let first = try recover(InMemoryFileSystem(), config)
@@ -406,6 +424,7 @@ func flippedByteAtEveryOffsetOfLastThreeRecordsEndsReplayBeforeThatRecord(segmen
     defer { removeTemporaryDirectory(path) }
     var config = WriteAheadLog.Configuration()
     config.segmentBytes = 4096
+    config.preallocationBytes = 0
     var replayed: [UInt64] = []
     do {
         let (log, _) = try WriteAheadLog.openAndRecover(directory: path, configuration: config) { _, _ in }

@@ -33,6 +33,7 @@ enum ConfigurationSchema {
         .choice("storage.fsync", \.storage.fsync, "always: acknowledge after fsync; interval: fsync every fsync_interval_ms; never."),
         .int("storage.fsync_interval_ms", \.storage.fsyncIntervalMilliseconds, 1...60_000, unit: "ms", "Fsync period under storage.fsync = interval."),
         .int("storage.segment_bytes", \.storage.segmentBytes, 65_536...4_294_967_295, unit: "B", "Write-ahead log segment size."),
+        .int("storage.wal_preallocate_bytes", \.storage.walPreallocateBytes, 0...1_073_741_824, unit: "B", "Zeros written ahead of the log, a chunk at a time, so an fsync flushes data only (0 = off)."),
         .int("storage.snapshot_interval_seconds", \.storage.snapshotIntervalSeconds, 0...86_400, unit: "s", "Periodic snapshots (0 = only at shutdown)."),
         .int("storage.snapshot_every_records", \.storage.snapshotEveryRecords, 0...100_000_000, "Also snapshot after this many log records (0 = by time only)."),
         .int("storage.snapshots_kept", \.storage.snapshotsKept, 1...100, "Snapshots kept on disk."),

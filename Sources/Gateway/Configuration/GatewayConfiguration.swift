@@ -63,6 +63,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var fsync = Fsync.always
         public var fsyncIntervalMilliseconds = 10
         public var segmentBytes = 64 << 20
+        /// Zeros written ahead of the log records so that an fsync need not commit a new file
+        /// size (0: none).
+        public var walPreallocateBytes = 256 << 10
         public var snapshotIntervalSeconds = 300
         /// Also snapshot after this many log records (ticks); 0 = by time only. Bounds the log
         /// tail to replay at start (≈ 1 µs per event), at the cost of a snapshot export on the
